@@ -1,0 +1,52 @@
+"""The one settings object. Nothing else in Interlock reads the environment.
+
+Every value can be set with an ``INTERLOCK_`` environment variable, e.g.
+``INTERLOCK_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/interlock``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Settings(BaseSettings):
+    """Node configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="INTERLOCK_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Folder holding the node's SQLite store and keys."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store; default: SQLite file interlock.db in data_dir.",
+    )
+    log_format: LogFormat = Field(default=LogFormat.TEXT, description="text or json logs.")
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+    node_name: str = Field(default="interlock-local", description="This node's name.")
+    max_message_bytes: int = Field(
+        default=20 * 1024 * 1024, description="Largest message accepted over HTTP, in bytes."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one, or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'interlock.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
