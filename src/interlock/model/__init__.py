@@ -3,6 +3,7 @@
 from interlock.model.travel import (
     Booking,
     Contact,
+    DatePrecision,
     Flight,
     FlightLeg,
     Format,
@@ -19,6 +20,7 @@ from interlock.model.travel import (
 __all__ = [
     "Booking",
     "Contact",
+    "DatePrecision",
     "Flight",
     "FlightLeg",
     "Format",

@@ -31,6 +31,14 @@ class Role(StrEnum):
     CREW = "crew"
 
 
+class DatePrecision(StrEnum):
+    """How much of a date is known: a year-only birth date is stored as 1 January of that year."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
 class Sex(StrEnum):
     """Sex as printed on travel documents (ICAO 9303): M, F, or X (unspecified)."""
 
@@ -110,12 +118,13 @@ class Traveller:
     address: str | None = None
     contacts: list[Contact] = field(default_factory=list)
     frequent_flyer: list[str] = field(default_factory=list)
+    birth_date_precision: DatePrecision = DatePrecision.DAY
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "surname": self.surname,
             "given_names": self.given_names,
-            "birth_date": _iso(self.birth_date),
+            "birth_date": _birth_date(self.birth_date, self.birth_date_precision),
             "sex": self.sex.value if self.sex else None,
             "nationality": self.nationality,
             "role": self.role.value,
@@ -304,3 +313,13 @@ class ParsedMessage:
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _birth_date(value: date | None, precision: DatePrecision) -> str | None:
+    if value is None:
+        return None
+    if precision is DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision is DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
