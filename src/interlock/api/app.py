@@ -1,0 +1,41 @@
+"""The FastAPI application of a node."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI
+
+import interlock
+from interlock.api import flights, messages
+from interlock.api.deps import get_store
+from interlock.api.errors import install_error_handler
+from interlock.settings import Settings, get_settings
+from interlock.store import Store
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The node's API over its store (migrated on creation). OpenAPI at ``/docs``."""
+    settings = settings or get_settings()
+    store = Store.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.dispose()
+
+    app = FastAPI(title="Interlock", version=interlock.__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = store
+    install_error_handler(app)
+    app.include_router(messages.router)
+    app.include_router(flights.router)
+    app.add_api_route("/health", health, methods=["GET"], tags=["health"])
+    return app
+
+
+def health(store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+    """Liveness and the store's reachability."""
+    return {"status": "ok", "database": "ok" if store.ping() else "unreachable"}

@@ -1,0 +1,190 @@
+"""The ingest pipeline: received bytes → recorded message → parsed → stored.
+
+Order of work, so that nothing accepted is ever lost:
+
+1. the raw bytes are recorded as RECEIVED (with sha256, sender, time) and committed;
+   the same bytes a second time are not stored again and the outcome is ``duplicate``;
+2. the bytes are parsed (PARSED, with format, warnings, errors and dropped PNR elements),
+   or the message is FAILED with the reason naming the place; its raw bytes stay;
+3. the flights, bookings and travellers are written and the message is STORED, in one
+   transaction. A partly broken message is STORED with its errors kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from interlock.errors import NotFoundError, ParseError
+from interlock.ingest.detect import parse_message
+from interlock.model import ParsedMessage
+from interlock.store import MessageInfo, MessageStatus, Store
+
+
+@dataclass(slots=True)
+class IngestOutcome:
+    """What became of one received message. ``status``: stored, duplicate or failed."""
+
+    message_id: int | None
+    sha256: str
+    status: str
+    format: str | None = None
+    travellers: int = 0
+    flights: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as JSON-ready data."""
+        return asdict(self)
+
+
+class Ingestor:
+    """Takes messages into the node's store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def ingest_bytes(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        sender: str | None = None,
+        received_at: datetime | None = None,
+    ) -> IngestOutcome:
+        """Record, parse and store one received message (see the module docstring)."""
+        received_at = received_at or datetime.now(UTC)
+        digest = hashlib.sha256(data).hexdigest()
+        message_id = self._store.messages.record_received(
+            data, sha256=digest, source=source, sender=sender, received_at=received_at
+        )
+        if message_id is None:
+            return self._duplicate(digest)
+        try:
+            parsed = _parse(data, source)
+        except ParseError as err:
+            self._store.messages.mark(message_id, MessageStatus.FAILED, reason=str(err))
+            return IngestOutcome(message_id, digest, "failed", reason=str(err))
+        except Exception as err:
+            self._fail(message_id, f"internal error while parsing: {type(err).__name__}")
+            raise
+        return self._store_parsed(message_id, digest, parsed, sender, received_at)
+
+    def ingest_paths(
+        self,
+        paths: Sequence[Path],
+        *,
+        on_progress: Callable[[Path, IngestOutcome], None] | None = None,
+    ) -> list[IngestOutcome]:
+        """Ingest files; directories are walked recursively in sorted order.
+
+        Every path is checked before anything is ingested: a missing one raises
+        :class:`interlock.errors.NotFoundError`.
+        """
+        files = expand_paths(paths)
+        outcomes: list[IngestOutcome] = []
+        for path in files:
+            outcome = self.ingest_bytes(path.read_bytes(), source=str(path))
+            outcomes.append(outcome)
+            if on_progress is not None:
+                on_progress(path, outcome)
+        return outcomes
+
+    def _store_parsed(
+        self,
+        message_id: int,
+        digest: str,
+        parsed: list[ParsedMessage],
+        sender: str | None,
+        received_at: datetime,
+    ) -> IngestOutcome:
+        summary = _summarise(parsed)
+        values: dict[str, Any] = dict(summary)
+        if sender is None and parsed[0].sender:
+            values["sender"] = parsed[0].sender
+        self._store.messages.mark(message_id, MessageStatus.PARSED, **values)
+        try:
+            stored = self._store.store_content(message_id, parsed, received_at=received_at)
+        except Exception as err:
+            self._fail(message_id, f"could not store: {type(err).__name__}")
+            raise
+        return IngestOutcome(
+            message_id,
+            digest,
+            "stored",
+            format=summary["format"],
+            travellers=stored.travellers,
+            flights=stored.flight_keys,
+            warnings=summary["warnings"],
+            errors=summary["errors"],
+        )
+
+    def _fail(self, message_id: int, reason: str) -> None:
+        self._store.messages.mark(message_id, MessageStatus.FAILED, reason=reason)
+
+    def _duplicate(self, digest: str) -> IngestOutcome:
+        known = self._store.messages.by_sha256(digest)
+        if known is None:  # removed between the insert and this read
+            raise NotFoundError(f"message {digest} vanished while being ingested")
+        return _duplicate_outcome(known)
+
+
+def _parse(data: bytes, source: str) -> list[ParsedMessage]:
+    parsed = parse_message(data, source=source)
+    if not parsed:
+        raise ParseError("no message found in the input", location=source)
+    return parsed
+
+
+def _summarise(parsed: list[ParsedMessage]) -> dict[str, Any]:
+    """Format, warnings, errors and dropped elements of the parsed messages of one input."""
+    dropped: list[str] = []
+    for message in parsed:
+        dropped.extend(d for d in message.dropped_elements if d not in dropped)
+    return {
+        "format": parsed[0].format.value,
+        "warnings": [str(w) for m in parsed for w in m.warnings],
+        "errors": [str(e) for m in parsed for e in m.errors],
+        "dropped_elements": dropped,
+    }
+
+
+def _duplicate_outcome(known: MessageInfo) -> IngestOutcome:
+    reason = f"already received as message {known.id} ({known.status})"
+    return IngestOutcome(
+        known.id,
+        known.sha256,
+        "duplicate",
+        format=known.format,
+        travellers=known.traveller_count,
+        flights=list(known.flights),
+        warnings=list(known.warnings),
+        errors=list(known.errors),
+        reason=reason,
+    )
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files named, and the files under directories named (recursively, sorted, no hidden)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(_walk(path)))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise NotFoundError(f"{path}: no such file or directory")
+    return files
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for path in folder.rglob("*"):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if path.is_file() and not hidden:
+            yield path

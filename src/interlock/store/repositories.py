@@ -1,0 +1,120 @@
+"""The store: one engine, one session factory, and the small repositories over them.
+
+``Store.open(url)`` (or ``Store.from_settings(settings)``) migrates the schema to the newest
+revision unless told not to, so a node always runs on the schema its code expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+
+from interlock.model import ParsedMessage
+from interlock.settings import Settings
+from interlock.store.engine import create_store_engine, engine_from_settings, migrate_engine
+from interlock.store.flights import FlightRepository
+from interlock.store.messages import MessageRepository, mark_status
+from interlock.store.schema import (
+    BookingRow,
+    FlightRow,
+    FlightVersionRow,
+    MessageRow,
+    TravelDocumentRow,
+    TravellerRow,
+)
+from interlock.store.travellers import BookingRepository, TravellerRepository
+from interlock.store.views import MessageStatus
+from interlock.store.writer import StoredContent, store_parsed
+
+
+class Store:
+    """The node's store. Repositories: ``messages``, ``flights``, ``travellers``, ``bookings``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.messages = MessageRepository(self.sessions)
+        self.flights = FlightRepository(self.sessions)
+        self.travellers = TravellerRepository(self.sessions)
+        self.bookings = BookingRepository(self.sessions)
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """The store at a SQLAlchemy ``url``, migrated to the newest schema by default."""
+        return cls._ready(create_store_engine(url), migrate=migrate)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, migrate: bool = True) -> Store:
+        """The node's store as configured (creates the data folder when missing)."""
+        return cls._ready(engine_from_settings(settings), migrate=migrate)
+
+    @classmethod
+    def _ready(cls, engine: Engine, *, migrate: bool) -> Store:
+        if migrate:
+            migrate_engine(engine)
+        return cls(engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in a transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def store_content(
+        self, message_id: int, parsed: Sequence[ParsedMessage], *, received_at: datetime
+    ) -> StoredContent:
+        """Write everything the parsed messages carried and mark the message STORED, at once."""
+        total = StoredContent()
+        with self.transaction() as session:
+            for message in parsed:
+                stored = store_parsed(
+                    session, message, message_id=message_id, received_at=received_at
+                )
+                total.travellers += stored.travellers
+                total.flight_keys.extend(
+                    k for k in stored.flight_keys if k not in total.flight_keys
+                )
+            mark_status(
+                session,
+                message_id,
+                MessageStatus.STORED,
+                traveller_count=total.travellers,
+                flight_keys=total.flight_keys,
+            )
+        return total
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        with self.engine.connect() as connection:
+            return bool(connection.execute(text("SELECT 1")).scalar_one() == 1)
+
+    def summary(self) -> dict[str, int]:
+        """Counts for a summary: messages (all, ``messages_<status>``, ``format_<format>``),
+        flights, flight versions, travellers, travel documents, bookings."""
+        with self.sessions() as session:
+            counts = {
+                "messages": _count(session, MessageRow.id),
+                **{f"messages_{s.value}": 0 for s in MessageStatus},
+            }
+            for column, prefix in ((MessageRow.status, "messages"), (MessageRow.format, "format")):
+                query = select(column, func.count()).where(column.is_not(None)).group_by(column)
+                for value, number in session.execute(query):
+                    counts[f"{prefix}_{value}"] = number
+            counts["flights"] = _count(session, FlightRow.id)
+            counts["flight_versions"] = _count(session, FlightVersionRow.id)
+            counts["travellers"] = _count(session, TravellerRow.id)
+            counts["travel_documents"] = _count(session, TravelDocumentRow.id)
+            counts["bookings"] = _count(session, BookingRow.id)
+            return counts
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _count(session: Session, column: InstrumentedAttribute[int]) -> int:
+    return int(session.execute(select(func.count(column))).scalar_one())
