@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from rich.table import Table
 from interlock import __version__
 from interlock.errors import InterlockError, ParseError
 from interlock.model import ParsedMessage
+from interlock.settings import get_settings
+
+if TYPE_CHECKING:
+    from interlock.store import Store
 
 app = typer.Typer(
     help="Interlock node: traveller data ingestion, screening, review and sharing.",
@@ -128,6 +132,140 @@ def _print_message(message: ParsedMessage) -> None:
         out.print(f"[yellow]warning:[/] {w}", highlight=False)
     for e in message.errors:
         out.print(f"[red]error:[/] {e}", highlight=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Message files or folders (walked recursively).")
+    ],
+    sender: Annotated[
+        str | None, typer.Option(help="Sender to record (default: from the message).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON outcome per file per line.")
+    ] = False,
+) -> None:
+    """Store messages in the node, idempotently, keeping every manifest version of a flight.
+
+    Exit code 1 when any message failed (it is still recorded, with the reason).
+    """
+    from interlock.ingest.service import Ingestor
+
+    files = list(expand(paths))
+    missing = [str(p) for p in files if not p.exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder")
+    store = _open_store()
+    ingestor = Ingestor(store)
+    counts: dict[str, int] = {"stored": 0, "duplicate": 0, "failed": 0}
+    travellers = 0
+    with progress() as bar:
+        task = bar.add_task("ingesting", total=len(files))
+        for path in files:
+            outcome = ingestor.ingest_bytes(path.read_bytes(), source=str(path), sender=sender)
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            travellers += outcome.travellers if outcome.status == "stored" else 0
+            if as_json:
+                sys.stdout.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
+            elif outcome.status == "failed":
+                err.print(f"[red]failed:[/] {outcome.reason}", highlight=False, soft_wrap=True)
+            bar.advance(task)
+    store.dispose()
+    err.print(f"{len(files)} files: {counts['stored']} stored ({travellers} travellers), "
+              f"{counts['duplicate']} duplicates, {counts['failed']} failed")  # fmt: skip
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status() -> None:
+    """What the node's store holds: messages by status and format, flights, travellers."""
+    store = _open_store()
+    summary = store.summary()
+    store.dispose()
+    _print_summary(summary)
+
+
+def _print_summary(summary: dict[str, int]) -> None:
+    table = Table("what", "count", title=f"store: {_safe_url()}")
+    for key, value in summary.items():
+        table.add_row(key.replace("_", " "), str(value))
+    out.print(table)
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(get_settings().resolved_database_url).render_as_string(hide_password=True)
+
+
+def _open_store() -> Store:
+    from interlock.store import Store
+
+    return Store.from_settings(get_settings())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the node: REST API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from interlock.api.app import create_app
+
+    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(
+    travellers: Annotated[int, typer.Option(help="Passengers in the synthetic day.", min=1)] = 5000,
+    seed: Annotated[int, typer.Option(help="Random seed of the synthetic day.")] = 2026,
+) -> None:
+    """A complete local scenario on the embedded default: generate a synthetic day of traffic,
+    ingest it into the node's store (SQLite under the data folder) and print what it stored."""
+    from interlock.generate.traffic import generate_traffic, write_traffic
+    from interlock.ingest.service import Ingestor
+
+    settings = get_settings()
+    folder = settings.data_dir / "demo-traffic" / f"seed-{seed}"
+    out.print(f"[bold]1.[/] generating a synthetic day: {travellers} passengers (seed {seed})")
+    traffic = generate_traffic(travellers, seed=seed)
+    paths = write_traffic(traffic, folder)
+    out.print(f"   {len(traffic.flights)} flights, {len(paths)} messages in {folder}")
+    out.print(f"[bold]2.[/] ingesting into {_safe_url()}")
+    store = _open_store()
+    ingestor = Ingestor(store)
+    counts: dict[str, int] = {}
+    with progress() as bar:
+        task = bar.add_task("ingesting", total=len(paths))
+        for path in paths:
+            outcome = ingestor.ingest_bytes(path.read_bytes(), source=str(path))
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            bar.advance(task)
+    out.print("   " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    out.print("[bold]3.[/] what the node holds now")
+    _print_summary(store.summary())
+    _print_sample_flight(store)
+    store.dispose()
+
+
+def _print_sample_flight(store: Store) -> None:
+    flights = store.flights.list(limit=1, offset=0)
+    if not flights:
+        return
+    key = flights[0].key
+    people = store.travellers.for_flight(key)
+    table = Table("surname", "given names", "born", "nat", "document", title=f"flight {key}: "
+                  f"{len(people)} travellers (first 5)")  # fmt: skip
+    for t in people[:5]:
+        doc = t.documents[0] if t.documents else None
+        born = t.birth_date.isoformat() if t.birth_date else ""
+        table.add_row(t.surname, t.given_names, born, t.nationality or "",
+                      f"{doc.type} {doc.number}" if doc else "")  # fmt: skip
+    out.print(table)
 
 
 @generate_app.command("traffic")
