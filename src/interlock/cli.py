@@ -283,9 +283,8 @@ def generate_traffic_cmd(
     from interlock.generate.traffic import generate_traffic, write_traffic
 
     traffic = generate_traffic(travellers, seed=seed, pnr_share=pnr_share)
-    files = sum(2 if ft.bookings else 1 for ft in traffic.flights)
     with progress() as bar:
-        task = bar.add_task("writing", total=files)
+        task = bar.add_task("writing", total=traffic.file_count)
         paths = write_traffic(traffic, out_dir, on_file=lambda _p: bar.advance(task))
     out.print(f"wrote {len(paths)} files for {len(traffic.flights)} flights "
               f"({travellers} passengers) to {out_dir}")  # fmt: skip

@@ -1,0 +1,1 @@
+"""Synthetic data for demos, tests and benchmarks: synthetic people only (DESIGN.md §7)."""
