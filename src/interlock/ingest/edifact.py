@@ -23,73 +23,35 @@ import re
 from dataclasses import dataclass, field
 
 from interlock.errors import ParseError
+from interlock.ingest.edifact_syntax import (
+    DEFAULT_DELIMITERS,
+    Delimiters,
+    Segment,
+    join_segment,
+    split_escaped_elements,
+    split_released,
+)
 from interlock.model import Issue
 
+__all__ = [
+    "DEFAULT_DELIMITERS",
+    "Delimiters",
+    "EdifactError",
+    "Interchange",
+    "Segment",
+    "decode",
+    "join_segment",
+    "lex",
+    "looks_like_edifact",
+]
+
 _SERVICE_TAGS = ("UNB", "UNG", "UNH")
-_TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
-_LINE_BREAKS = str.maketrans("", "", "\r\n")
+_TAG = re.compile(r"[A-Z][A-Z0-9]{2}", re.ASCII)
 TYPOGRAPHIC_APOSTROPHE = "\u2019"
 
 
 class EdifactError(ParseError):
     """The input cannot be read as UN/EDIFACT."""
-
-
-@dataclass(frozen=True, slots=True)
-class Delimiters:
-    """The service characters of an interchange (UNA or the defaults)."""
-
-    component: str = ":"
-    element: str = "+"
-    decimal: str = "."
-    release: str = "?"
-    repetition: str = " "
-    terminator: str = "'"
-
-    def una(self) -> str:
-        """The UNA service string advice that announces these delimiters."""
-        return (
-            f"UNA{self.component}{self.element}{self.decimal}"
-            f"{self.release}{self.repetition}{self.terminator}"
-        )
-
-    def escape(self, value: str) -> str:
-        """Put the release character before every service character in ``value``."""
-        if not self.release:
-            return value
-        specials = {self.component, self.element, self.release, self.terminator}
-        if not any(ch in value for ch in specials):
-            return value
-        return "".join(self.release + ch if ch in specials else ch for ch in value)
-
-
-DEFAULT_DELIMITERS = Delimiters()
-
-
-@dataclass(slots=True)
-class Segment:
-    """One segment: its tag, its data elements (each a list of components) and its place."""
-
-    tag: str
-    elements: list[list[str]]
-    number: int
-
-    @property
-    def location(self) -> str:
-        return f"segment {self.number} ({self.tag})"
-
-    def get(self, element: int, component: int = 0) -> str:
-        """Value at ``element`` (1-based, after the tag), ``component`` (0-based); '' if absent."""
-        if element < 1 or element > len(self.elements):
-            return ""
-        comps = self.elements[element - 1]
-        return comps[component] if component < len(comps) else ""
-
-    def element(self, element: int) -> list[str]:
-        """All components of data element ``element`` (1-based), empty if absent."""
-        if element < 1 or element > len(self.elements):
-            return []
-        return self.elements[element - 1]
 
 
 @dataclass(slots=True)
@@ -130,18 +92,35 @@ def lex(data: bytes | str, *, source: str = "") -> Interchange:
     warnings: list[Issue] = []
     delimiters, body = _service_string(text, warnings, source)
     if delimiters.terminator == "'" and TYPOGRAPHIC_APOSTROPHE in body:
+        body = _typographic_terminators(body, delimiters, warnings, source)
+    if delimiters.terminator not in "\r\n" and ("\n" in body or "\r" in body):
+        body = body.replace("\r", "").replace("\n", "")
+    errors: list[Issue] = []
+    segments = _segments(body, delimiters, source, warnings, errors)
+    if not segments:
+        raise EdifactError("no EDIFACT segments found", location=source or "input")
+    return Interchange(delimiters, segments, warnings, errors)
+
+
+def _typographic_terminators(body: str, d: Delimiters, warnings: list[Issue], source: str) -> str:
+    """Read U+2019 as the terminator where a segment tag (or the end) follows it."""
+    if "'" in body:
+        pattern = re.compile(
+            TYPOGRAPHIC_APOSTROPHE
+            + r"(?=\s*(?:[A-Z][A-Z0-9]{2}\s*"
+            + re.escape(d.element)
+            + r"|$))"
+        )
+        fixed, count = pattern.subn("'", body)
+    else:
+        fixed, count = body.replace(TYPOGRAPHIC_APOSTROPHE, "'"), 1
+    if count:
         warnings.append(
             Issue(
                 _where(source, "text"), "typographic apostrophe (U+2019) read as segment terminator"
             )
         )
-        body = body.replace(TYPOGRAPHIC_APOSTROPHE, "'")
-    if delimiters.terminator not in "\r\n":
-        body = body.translate(_LINE_BREAKS)
-    segments, errors = _segments(body, delimiters, source, warnings)
-    if not segments:
-        raise EdifactError("no EDIFACT segments found", location=source or "input")
-    return Interchange(delimiters, segments, warnings, errors)
+    return fixed
 
 
 def _where(source: str, place: str) -> str:
@@ -208,92 +187,67 @@ def _delimiters(advice: str) -> Delimiters:
 
 
 def _segments(
-    body: str, d: Delimiters, source: str, warnings: list[Issue]
-) -> tuple[list[Segment], list[Issue]]:
-    if d.release and d.release in body:
-        raw_segments = _split_released(body, d.terminator, d.release)
-    else:
-        raw_segments = body.split(d.terminator)
-    errors: list[Issue] = []
-    tail = raw_segments.pop() if raw_segments else ""
-    if tail.strip():
-        raw_segments.append(tail)
-        place = _where(source, f"segment {len(raw_segments)}")
-        if re.fullmatch(r"UNZ\W[\w\W]{0,40}", tail.strip()) and tail.strip()[3:4] == d.element:
-            warnings.append(Issue(place, "last segment (UNZ) has no segment terminator"))
-        else:
-            errors.append(
-                Issue(place, f"text without a segment terminator at the end: {tail.strip()[:40]!r}")
-            )
+    body: str, d: Delimiters, source: str, warnings: list[Issue], errors: list[Issue]
+) -> list[Segment]:
+    release = d.release
+    escaped = bool(release) and release in body
+    raw_segments = (
+        split_released(body, d.terminator, release) if escaped else body.split(d.terminator)
+    )
+    tail = raw_segments[-1].strip()
     segments: list[Segment] = []
+    append = segments.append
+    element, component = d.element, d.component
+    number = 0
+    new_segment = object.__new__
     for raw in raw_segments:
         raw = raw.strip()
         if not raw:
             continue
-        number = len(segments) + 1
-        elements = _elements(raw, d)
-        tag = elements[0][0].strip() if elements[0] else ""
-        if not _TAG.fullmatch(tag):
-            errors.append(
-                Issue(_where(source, f"segment {number}"), f"invalid segment tag {tag[:20]!r}")
-            )
-        segments.append(Segment(tag, elements[1:], number))
-    return segments, errors
-
-
-def _elements(raw: str, d: Delimiters) -> list[list[str]]:
-    if d.release and d.release in raw:
-        return [
-            [_unescape(c, d.release) for c in _split_released(e, d.component, d.release)]
-            for e in _split_released(raw, d.element, d.release)
-        ]
-    comp = d.component
-    return [e.split(comp) for e in raw.split(d.element)]
-
-
-def _split_released(text: str, sep: str, release: str) -> list[str]:
-    """Split on ``sep`` except where it is escaped by ``release``; escapes stay in place."""
-    parts: list[str] = []
-    start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == release:
-            i += 2
-            continue
-        if ch == sep:
-            parts.append(text[start:i])
-            start = i + 1
-        i += 1
-    parts.append(text[start:])
-    return parts
-
-
-def _unescape(value: str, release: str) -> str:
-    if release not in value:
-        return value
-    out: list[str] = []
-    i = 0
-    while i < len(value):
-        if value[i] == release and i + 1 < len(value):
-            out.append(value[i + 1])
-            i += 2
+        number += 1
+        if escaped and release in raw:
+            segment = _escaped_segment(raw, d, number)
         else:
-            if value[i] != release:
-                out.append(value[i])
-            i += 1
-    return "".join(out)
+            parts = raw.split(element)
+            if parts[0] not in _GOOD_TAGS:
+                parts[0] = parts[0].split(component)[0].strip()
+            # Built without __init__: this loop runs once per segment and is the hot path.
+            segment = new_segment(Segment)
+            segment.tag = parts[0]
+            segment.number = number
+            segment._elements = None
+            segment._parts = parts
+            segment._component = component
+        append(segment)
+        if segment.tag not in _GOOD_TAGS:
+            _check_tag(segment.tag, number, source, errors)
+    if tail:
+        _unterminated(tail, d, _where(source, f"segment {number}"), warnings, errors)
+    return segments
 
 
-def join_segment(tag: str, elements: list[list[str]] | list[str], d: Delimiters) -> str:
-    """Write one segment (with its terminator), escaping service characters in values."""
-    parts = [tag]
-    for element in elements:
-        comps = [element] if isinstance(element, str) else list(element)
-        while comps and not comps[-1]:
-            comps.pop()
-        parts.append(d.component.join(d.escape(c) for c in comps))
-    while len(parts) > 1 and not parts[-1]:
-        parts.pop()
-    return d.element.join(parts) + d.terminator
+def _escaped_segment(raw: str, d: Delimiters, number: int) -> Segment:
+    """A segment holding release characters: split and unescaped at once."""
+    elements = split_escaped_elements(raw, d)
+    return Segment(elements[0][0].strip(), elements[1:], number)
+
+
+_GOOD_TAGS: set[str] = set()
+
+
+def _check_tag(tag: str, number: int, source: str, errors: list[Issue]) -> None:
+    if _TAG.fullmatch(tag):
+        if len(_GOOD_TAGS) < 4096:
+            _GOOD_TAGS.add(tag)
+        return
+    errors.append(Issue(_where(source, f"segment {number}"), f"invalid segment tag {tag[:20]!r}"))
+
+
+def _unterminated(
+    tail: str, d: Delimiters, place: str, warnings: list[Issue], errors: list[Issue]
+) -> None:
+    """The text after the last terminator: a UNZ missing its terminator, or junk."""
+    if tail.startswith("UNZ" + d.element) and len(tail) <= 44:
+        warnings.append(Issue(place, "last segment (UNZ) has no segment terminator"))
+    else:
+        errors.append(Issue(place, f"text without a segment terminator at the end: {tail[:40]!r}"))
