@@ -53,7 +53,11 @@ def test_jsonl_queries_as_in_design() -> None:
     )
     message = parse_jsonl(text, source="q.jsonl")
     first, second = message.travellers
-    assert (first.reference, first.surname, first.given_names) == ("q1", "SIDOROV", "Ivan Petrovich")
+    assert (first.reference, first.surname, first.given_names) == (
+        "q1",
+        "SIDOROV",
+        "Ivan Petrovich",
+    )
     assert first.birth_date_precision is DatePrecision.MONTH
     assert first.nationality == "RUS"
     assert second.documents[0].number == "TZ1234567"

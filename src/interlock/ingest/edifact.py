@@ -240,7 +240,9 @@ def _check_tag(tag: str, number: int, source: str, errors: list[Issue]) -> None:
         if len(_GOOD_TAGS) < 4096:
             _GOOD_TAGS.add(tag)
         return
-    errors.append(Issue(_where(source, f"segment {number}"), f"invalid segment tag {tag[:20]!r}"))
+    # The reason describes the shape only: a bad tag may be a fragment of a name (SG-37).
+    reason = "invalid segment tag (a capital and 2 capitals or digits expected)"
+    errors.append(Issue(_where(source, f"segment {number}"), reason))
 
 
 def _unterminated(
@@ -250,4 +252,6 @@ def _unterminated(
     if tail.startswith("UNZ" + d.element) and len(tail) <= 44:
         warnings.append(Issue(place, "last segment (UNZ) has no segment terminator"))
     else:
-        errors.append(Issue(place, f"text without a segment terminator at the end: {tail[:40]!r}"))
+        head = tail[:3] if _TAG.fullmatch(tail[:3]) else "?"
+        reason = f"{len(tail)} characters after the last segment terminator (tag {head})"
+        errors.append(Issue(place, reason + ": truncated message or trailing text"))

@@ -67,7 +67,6 @@ def _split(interchange: Interchange, source: str) -> tuple[_Envelope, list[_Part
     """Walk the segments once: envelope values, and one builder per message part."""
     envelope = _Envelope()
     parts: list[_Part] = []
-    today = date.today()
     part: _Part | None = None
     builder: PartBuilder | None = None
     in_message = False
@@ -84,7 +83,7 @@ def _split(interchange: Interchange, source: str) -> tuple[_Envelope, list[_Part
             part.manifest = _bgm(part.builder, seg)
         elif tag == "UNH":
             in_message = True
-            part = _unh(seg, source, today, envelope)
+            part = _unh(seg, source, _reference_day(envelope), envelope)
             builder = part.builder if part is not None else None
             if part is not None:
                 parts.append(part)
@@ -93,13 +92,19 @@ def _split(interchange: Interchange, source: str) -> tuple[_Envelope, list[_Part
         elif tag == "UNB":
             _unb(seg, source, envelope)
         elif not in_message and not tag.startswith("UN"):
-            part = _orphan(seg, source, today, envelope, first=not parts)
+            part = _orphan(seg, source, _reference_day(envelope), envelope, first=not parts)
             if part is not None:
                 parts.append(part)
                 in_message = True
                 builder = part.builder
                 builder.feed(seg)
     return envelope, parts
+
+
+def _reference_day(envelope: _Envelope) -> date:
+    """The day two-digit years are read against: the interchange's preparation date (UNB),
+    so a message reads the same whatever day it is parsed; today's date when UNB has none."""
+    return envelope.prepared_at.date() if envelope.prepared_at else date.today()
 
 
 def _orphan(
