@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from interlock.generate.countries import ALPHA3, CARRIERS
+from interlock.generate.countries import CARRIERS
 from interlock.generate.files import flight_messages
 from interlock.generate.routes import block_time, distance_km, hubs
 from interlock.generate.traffic import (
@@ -32,6 +32,7 @@ from interlock.generate.transliterate import korean_surname, passport_name
 from interlock.ingest.edifact import lex
 from interlock.ingest.paxlst import parse_paxlst
 from interlock.ingest.pnrgov import parse_pnrgov
+from interlock.model.countries import ISO_3166
 from interlock.model.travel import FlightLeg, ParsedMessage, Role, Sex, Traveller
 
 AIRPORTS = airportsdata.load("IATA")
@@ -188,8 +189,8 @@ def test_documents_and_birth_dates_are_valid_on_the_day(day_of_traffic: Traffic)
         (document,) = t.documents
         assert document.type == "P" and document.number.isalnum()
         assert document.expiry is not None and document.expiry > day
-        assert document.issuing_country in ALPHA3.values()
-        assert t.nationality in ALPHA3.values() and t.residence_country in ALPHA3.values()
+        assert document.issuing_country in ISO_3166
+        assert t.nationality in ISO_3166 and t.residence_country in ISO_3166
     own = sum(t.documents[0].issuing_country == t.nationality for t in people)
     assert own / len(people) > 0.95
     assert all((day - t.birth_date).days < 2 * 366 for t in people if t.infant and t.birth_date)

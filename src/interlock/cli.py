@@ -188,7 +188,8 @@ def status() -> None:
 
 
 def _print_summary(summary: dict[str, int]) -> None:
-    table = Table("what", "count", title=f"store: {_safe_url()}")
+    out.print(f"store: {_safe_url()}", highlight=False)
+    table = Table("what", "count")
     for key, value in summary.items():
         table.add_row(key.replace("_", " "), str(value))
     out.print(table)

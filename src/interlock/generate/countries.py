@@ -1,22 +1,10 @@
-"""Country facts the generator needs: ISO 3166-1 codes, airlines and passport number forms.
+"""Country facts the generator needs: airlines and passport number forms, by alpha-2 code.
 
-Only the countries the generator uses are covered. ``airportsdata`` gives alpha-2 codes;
-passports and manifests carry alpha-3 codes.
+``airportsdata`` gives alpha-2 codes; passports and manifests carry alpha-3 codes, mapped
+with :func:`interlock.model.countries.to_alpha3`.
 """
 
 from __future__ import annotations
-
-_ALPHA3 = str.split(
-    "AE ARE AR ARG AT AUT AU AUS AZ AZE BE BEL BR BRA CA CAN CH CHE CL CHL CN CHN CO COL "
-    "CZ CZE DE DEU DK DNK DZ DZA EG EGY ES ESP ET ETH FI FIN FR FRA GB GBR GH GHA GR GRC "
-    "HK HKG HU HUN ID IDN IE IRL IL ISR IN IND IT ITA JO JOR JP JPN KE KEN KR KOR MA MAR "
-    "MX MEX MY MYS NG NGA NL NLD NO NOR NZ NZL PE PER PH PHL PK PAK PL POL PT PRT QA QAT "
-    "RO ROU RU RUS SA SAU SE SWE SG SGP TH THA TR TUR TW TWN TZ TZA UA UKR US USA UZ UZB "
-    "VN VNM ZA ZAF"
-)
-
-ALPHA3: dict[str, str] = dict(zip(_ALPHA3[::2], _ALPHA3[1::2], strict=True))
-"""ISO 3166-1 alpha-2 → alpha-3 for every country the generator uses."""
 
 # Real airline designators (IATA two-character codes), by the airline's home country.
 CARRIERS: dict[str, tuple[str, ...]] = {

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
 
-from interlock.generate.countries import ALPHA3
 from interlock.generate.documents import (
     adult_birth_date,
     birth_date_for_age,
@@ -15,6 +14,7 @@ from interlock.generate.documents import (
     passport,
 )
 from interlock.generate.names import CULTURES, person_name
+from interlock.model.countries import to_alpha3
 from interlock.model.travel import Role, TravelDocument, Traveller
 
 # How often each nationality travels, relative to the others (rough shares of world trips).
@@ -139,4 +139,7 @@ class People:
 
 def country3(alpha2: str) -> str:
     """ISO alpha-3 for an airport's alpha-2 country."""
-    return ALPHA3[alpha2]
+    code = to_alpha3(alpha2)
+    if code is None:
+        raise ValueError(f"unknown country code {alpha2!r}")
+    return code
