@@ -220,6 +220,26 @@ def test_every_pnr_push_is_kept_as_a_version(store: Store) -> None:
     assert store.flights.get("XY123/2024-05-01") is not None
 
 
+def test_many_bookings_in_one_push_each_get_their_next_version(store: Store) -> None:
+    first = receive(store, b"pnr-a")
+    store.store_content(first, [pnr_push("AAA111", "1111", ["ONE"])], received_at=T0)
+    push = pnr_push("BBB222", "2222", ["TWO"])
+    again = pnr_push("AAA111", "3333", ["ONE"])
+    twice = pnr_push("BBB222", "4444", ["TWO", "THREE"])
+    push.bookings += again.bookings + twice.bookings
+    push.travellers += again.travellers
+    second = receive(store, b"pnr-b")
+    store.store_content(second, [push], received_at=T0)
+    a = store.bookings.history("AAA111", carrier="XY")
+    b = store.bookings.history("BBB222", carrier="XY")
+    assert [(x.version, x.is_current, x.message_id) for x in a] == [
+        (1, False, first),
+        (2, True, second),
+    ]
+    assert [(x.version, x.is_current) for x in b] == [(1, False), (2, True)]
+    assert b[1].booking.payments[0].card_number_masked == "4444"
+
+
 @pytest.mark.parametrize(
     ("given", "masked"),
     [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +14,7 @@ from rich.table import Table
 
 from interlock import __version__
 from interlock.errors import InterlockError, ParseError
+from interlock.ingest.service import expand_paths
 from interlock.model import ParsedMessage
 from interlock.settings import get_settings
 
@@ -49,17 +49,6 @@ def progress() -> Progress:
     )  # fmt: skip
 
 
-def expand(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the files under folders named, in sorted order."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-            )
-        else:
-            yield path
-
-
 @app.callback(invoke_without_command=True)
 def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
@@ -87,7 +76,7 @@ def parse(
     from interlock.ingest.detect import parse_message
 
     failed = False
-    for path in expand(files):
+    for path in expand_paths(files):
         try:
             messages = parse_message(_read(path), source=str(path))
         except ParseError as exc:
@@ -152,10 +141,7 @@ def ingest(
     """
     from interlock.ingest.service import Ingestor
 
-    files = list(expand(paths))
-    missing = [str(p) for p in files if not p.exists()]
-    if missing:
-        raise fail(f"{missing[0]}: no such file or folder")
+    files = expand_paths(paths)
     store = _open_store()
     ingestor = Ingestor(store)
     counts: dict[str, int] = {"stored": 0, "duplicate": 0, "failed": 0}

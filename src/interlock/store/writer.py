@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -162,36 +162,50 @@ def _store_bookings(
     received_at: datetime,
     flight_id: int | None,
 ) -> dict[str, int]:
+    """Each booking becomes the next, current version of its (carrier, record locator).
+
+    Batched per message: one locking read of the existing versions, one update of their
+    current flag, one insert of the new versions and one read of their ids per chunk.
+    """
     default_carrier = parsed.flights[0].carrier if parsed.flights else ""
-    ids: dict[str, int] = {}
-    for booking in parsed.bookings:
-        carrier = booking.carrier or default_carrier
-        ids[booking.record_locator] = _add_booking_version(
-            session,
-            booking,
-            carrier=carrier,
-            common={"message_id": message_id, "received_at": received_at, "flight_id": flight_id},
-        )
-    return ids
+    keyed = [((b.carrier or default_carrier, b.record_locator), b) for b in parsed.bookings]
+    common = {"message_id": message_id, "received_at": received_at, "flight_id": flight_id}
+    for start in range(0, len(keyed), _CHUNK):
+        _add_booking_versions(session, keyed[start : start + _CHUNK], common)
+    rows = session.execute(
+        select(BookingRow.record_locator, BookingRow.id)
+        .where(BookingRow.message_id == message_id)
+        .order_by(BookingRow.id)
+    )
+    return dict(rows.tuples().all())
 
 
-def _add_booking_version(
-    session: Session, booking: Booking, *, carrier: str, common: dict[str, Any]
-) -> int:
-    same = (BookingRow.carrier == carrier, BookingRow.record_locator == booking.record_locator)
-    # FOR UPDATE cannot lock an aggregate, so the versions are locked and read instead.
-    versions = session.execute(select(BookingRow.version).where(*same).with_for_update())
-    latest = max(versions.scalars(), default=0)
-    session.execute(update(BookingRow).where(*same).values(is_current=False))
-    values = {
-        "carrier": carrier,
-        "record_locator": booking.record_locator,
-        "version": latest + 1,
-        "is_current": True,
-        **common,
-        **booking_payload(booking),
-    }
-    return session.execute(insert(BookingRow).values(values).returning(BookingRow.id)).scalar_one()
+_CHUNK = 400  # keys per statement, well under SQLite's bound-parameter limit
+
+
+def _add_booking_versions(
+    session: Session, keyed: list[tuple[tuple[str, str], Booking]], common: dict[str, Any]
+) -> None:
+    keys = list({key for key, _ in keyed})
+    same = tuple_(BookingRow.carrier, BookingRow.record_locator).in_(keys)
+    # FOR UPDATE cannot lock an aggregate, so the version rows are locked and read instead.
+    latest: dict[tuple[str, str], int] = {}
+    existing = session.execute(
+        select(BookingRow.carrier, BookingRow.record_locator, BookingRow.version)
+        .where(same)
+        .with_for_update()
+    )
+    for carrier, locator, version in existing:
+        latest[(carrier, locator)] = max(version, latest.get((carrier, locator), 0))
+    session.execute(update(BookingRow).where(same).values(is_current=False))
+    rows = []
+    for key, booking in keyed:
+        latest[key] = latest.get(key, 0) + 1
+        rows.append({"carrier": key[0], "record_locator": key[1], "version": latest[key],
+                     "is_current": True, **common, **booking_payload(booking)})  # fmt: skip
+    for row in rows[:-1]:  # a locator pushed twice in one message: only its last is current
+        row["is_current"] = latest[(row["carrier"], row["record_locator"])] == row["version"]
+    session.execute(insert(BookingRow), rows)
 
 
 def _insert_travellers(
