@@ -16,6 +16,7 @@ from interlock import __version__
 from interlock.errors import InterlockError, ParseError
 from interlock.ingest.service import expand_paths
 from interlock.model import ParsedMessage
+from interlock.runtime import settle_heap
 from interlock.settings import get_settings
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ def ingest(
     files = expand_paths(paths)
     store = _open_store()
     ingestor = Ingestor(store)
+    settle_heap()
     counts: dict[str, int] = {"stored": 0, "duplicate": 0, "failed": 0}
     travellers = 0
     with progress() as bar:
@@ -225,6 +227,8 @@ def demo(
     out.print(f"[bold]2.[/] ingesting into {_safe_url()}")
     store = _open_store()
     ingestor = Ingestor(store)
+    del traffic
+    settle_heap()
     counts: dict[str, int] = {}
     with progress() as bar:
         task = bar.add_task("ingesting", total=len(paths))

@@ -12,6 +12,7 @@ import interlock
 from interlock.api import flights, messages
 from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
+from interlock.runtime import settle_heap
 from interlock.settings import Settings, get_settings
 from interlock.store import Store
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        settle_heap()
         yield
         store.dispose()
 
