@@ -274,6 +274,7 @@ def generate_traffic_cmd(
     from interlock.generate.traffic import generate_traffic, write_traffic
 
     traffic = generate_traffic(travellers, seed=seed, pnr_share=pnr_share)
+    settle_heap()
     with progress() as bar:
         task = bar.add_task("writing", total=traffic.file_count)
         paths = write_traffic(traffic, out_dir, on_file=lambda _p: bar.advance(task))

@@ -9,6 +9,7 @@ the release character are split (and unescaped) eagerly by the lexer.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +35,14 @@ class Delimiters:
         """Put the release character before every service character in ``value``."""
         if not self.release:
             return value
-        specials = (self.component, self.element, self.release, self.terminator)
-        if not any(ch in value for ch in specials):
-            return value
-        return "".join(self.release + ch if ch in specials else ch for ch in value)
+        specials = self.component + self.element + self.release + self.terminator
+        return value.translate(_escape_table(specials, self.release))
+
+
+@lru_cache(maxsize=64)
+def _escape_table(specials: str, release: str) -> dict[int, str]:
+    """str.translate table putting ``release`` before each service character."""
+    return {ord(ch): release + ch for ch in specials}
 
 
 DEFAULT_DELIMITERS = Delimiters()
