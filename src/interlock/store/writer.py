@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, tuple_, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -186,18 +186,28 @@ _CHUNK = 400  # keys per statement, well under SQLite's bound-parameter limit
 def _add_booking_versions(
     session: Session, keyed: list[tuple[tuple[str, str], Booking]], common: dict[str, Any]
 ) -> None:
-    keys = list({key for key, _ in keyed})
-    same = tuple_(BookingRow.carrier, BookingRow.record_locator).in_(keys)
-    # FOR UPDATE cannot lock an aggregate, so the version rows are locked and read instead.
-    latest: dict[tuple[str, str], int] = {}
+    keys = {key for key, _ in keyed}
+    # Two plain IN lists use the (carrier, record_locator) index on both engines (a row-value
+    # IN does not on SQLite); the exact pairs are picked out here. FOR UPDATE cannot lock an
+    # aggregate, so the version rows themselves are locked and read.
     existing = session.execute(
-        select(BookingRow.carrier, BookingRow.record_locator, BookingRow.version)
-        .where(same)
+        select(BookingRow.id, BookingRow.carrier, BookingRow.record_locator, BookingRow.version)
+        .where(
+            BookingRow.carrier.in_({carrier for carrier, _ in keys}),
+            BookingRow.record_locator.in_({locator for _, locator in keys}),
+        )
         .with_for_update()
     )
-    for carrier, locator, version in existing:
-        latest[(carrier, locator)] = max(version, latest.get((carrier, locator), 0))
-    session.execute(update(BookingRow).where(same).values(is_current=False))
+    latest: dict[tuple[str, str], int] = {}
+    current_ids: list[int] = []
+    for row_id, carrier, locator, version in existing:
+        if (carrier, locator) in keys:
+            latest[(carrier, locator)] = max(version, latest.get((carrier, locator), 0))
+            current_ids.append(row_id)
+    if current_ids:
+        session.execute(
+            update(BookingRow).where(BookingRow.id.in_(current_ids)).values(is_current=False)
+        )
     rows = []
     for key, booking in keyed:
         latest[key] = latest.get(key, 0) + 1
