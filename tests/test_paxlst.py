@@ -72,9 +72,12 @@ def test_test3_passenger_manifest() -> None:
     assert first.documents == [TravelDocument("P", "12345678", "USA", date(2019, 12, 18))]
     assert parsed.errors == []
     # The file's only total is CNT+41:206: the crew qualifier, and not the 260 it carries.
-    (warning,) = parsed.warnings
-    assert warning.location == "Test3.txt: segment 3132 (CNT)"
-    assert "206" in warning.reason and "260 passengers" in warning.reason
+    # Its UNH says part 01, C (more to follow), and no other part is in the file.
+    total, sequence = parsed.warnings
+    assert total.location == "Test3.txt: segment 3132 (CNT)"
+    assert "206" in total.reason and "260 passengers" in total.reason
+    assert sequence.location == "Test3.txt: segment 3 (UNH)"
+    assert "no final part (F)" in sequence.reason
 
 
 @needs_samples
@@ -118,9 +121,12 @@ def test_airline2_custom_delimiters_and_wrong_total() -> None:
     assert len(parsed.travellers) == 10
     assert parsed.flights[0].flight_number == "TN506"
     assert parsed.travellers[0].documents[0].number == "178556534"
-    (warning,) = parsed.warnings
-    assert warning.location.endswith("(CNT)")
-    assert "136" in warning.reason and "10 were read" in warning.reason
+    # UNH says part 10, final: parts 1 to 9 were never received.
+    total, sequence = parsed.warnings
+    assert total.location.endswith("(CNT)")
+    assert "136" in total.reason and "10 were read" in total.reason
+    assert sequence.location.endswith("(UNH)")
+    assert sequence.reason == "multi-part manifest: parts [1, 2, 3, 4, 5, 6, 7, 8, 9] missing"
 
 
 def test_cbp_multi_leg_with_leading_spaces_and_routing_locations() -> None:

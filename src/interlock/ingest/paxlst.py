@@ -43,6 +43,8 @@ class _Part:
     common_reference: str = ""
     sequence: int = 0
     manifest: Role | None = None
+    marker: str = ""  # UNH sequence marker: C (more parts follow) or F (final part)
+    where: str = ""
 
 
 def parse_paxlst(interchange: Interchange, *, source: str = "") -> list[ParsedMessage]:
@@ -146,6 +148,8 @@ def _unh(seg: Segment, source: str, today: date, envelope: _Envelope) -> _Part |
         version=version,
         common_reference=seg.get(3).strip() if sequence else "",
         sequence=int(sequence) if sequence.isascii() and sequence.isdigit() else 0,
+        marker=seg.get(4, 1).strip().upper(),
+        where=_where(source, seg),
     )
 
 
@@ -199,7 +203,23 @@ def _manifest(
         message.warnings.extend(builder.warnings)
         message.errors.extend(builder.errors)
     _check_totals(message, group)
+    _check_sequence(message, group)
     return message
+
+
+def _check_sequence(message: ParsedMessage, group: list[_Part]) -> None:
+    """A multi-part manifest must run 1, 2, … n with the last part marked F (final)."""
+    numbered = [p.sequence for p in group if p.sequence]
+    if not numbered:
+        return
+    missing = sorted(set(range(1, max(numbered) + 1)) - set(numbered))
+    last = group[-1]
+    if missing:
+        message.warnings.append(Issue(last.where, f"multi-part manifest: parts {missing} missing"))
+    if last.marker == "C":
+        reason = (f"multi-part manifest incomplete: part {last.sequence} says more parts "
+                  "follow (C) but no final part (F) was received")  # fmt: skip
+        message.warnings.append(Issue(last.where, reason))
 
 
 def _merge_flights(merged: list[Flight], flights: list[Flight]) -> None:
