@@ -11,13 +11,17 @@ Detection looks only at the content, never at the file name:
 
 from __future__ import annotations
 
-from interlock.errors import UnknownFormatError
+import logging
+
+from interlock.errors import ParseError, UnknownFormatError
 from interlock.ingest.edifact import Interchange, decode, lex, looks_like_edifact
 from interlock.ingest.mrz import looks_like_mrz, parse_mrz_text
 from interlock.ingest.paxlst import parse_paxlst
 from interlock.ingest.pnrgov import parse_pnrgov
 from interlock.ingest.tabular import COLUMNS, parse_csv, parse_jsonl
 from interlock.model import Format, ParsedMessage
+
+logger = logging.getLogger("interlock.ingest")
 
 
 def detect_format(data: bytes | str) -> Format:
@@ -30,7 +34,19 @@ def detect_format(data: bytes | str) -> Format:
 
 def parse_message(data: bytes | str, *, source: str = "") -> list[ParsedMessage]:
     """Detect the format and parse. One input may hold several messages (manifests, PNR pushes,
-    MRZs). Raises :class:`interlock.errors.ParseError` when nothing can be read."""
+    MRZs). Raises :class:`interlock.errors.ParseError` when nothing can be read, and only that:
+    a defect in a parser surfaces as a ParseError naming the input (the trace is logged)."""
+    try:
+        return _parse(data, source)
+    except ParseError:
+        raise
+    except Exception as exc:
+        logger.exception("parser defect on %s", source or "input")
+        reason = f"internal parser error ({type(exc).__name__}); the message is kept for review"
+        raise ParseError(reason, location=source or "input") from exc
+
+
+def _parse(data: bytes | str, source: str) -> list[ParsedMessage]:
     text = decode(data)
     if looks_like_edifact(text):
         interchange = lex(text, source=source)

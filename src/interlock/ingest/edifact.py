@@ -135,29 +135,45 @@ def _service_string(text: str, warnings: list[Issue], source: str) -> tuple[Deli
                 "does not start with an EDIFACT segment tag", location=_where(source, "segment 1")
             )
         return DEFAULT_DELIMITERS, text
+    readings: list[tuple[int, int, Delimiters, str, Issue | None]] = []
     advice = text[3:9]
-    rest = text[9:]
     if len(advice) == 6 and _plausible(advice):
+        note = None
         if advice[5] == TYPOGRAPHIC_APOSTROPHE:
-            warnings.append(
-                Issue(_where(source, "UNA"), 'typographic apostrophe (U+2019) in UNA read as "\'"')
+            note = Issue(
+                _where(source, "UNA"), 'typographic apostrophe (U+2019) in UNA read as "\'"'
             )
             advice = advice[:5] + "'"
-        return _delimiters(advice), rest
+        six = _delimiters(advice)
+        readings.append((_fit(six, text[9:]), 1, six, text[9:], note))
     five = text[3:8]
     if len(five) == 5 and _plausible_five(five, text[8:]):
         repaired = five[:2] + "." + five[2:]
-        warnings.append(
-            Issue(
-                _where(source, "UNA"),
-                f"UNA service string has 5 characters {five!r}, expected 6; "
-                f"read as {repaired!r} (decimal mark assumed '.')",
-            )
+        note = Issue(
+            _where(source, "UNA"),
+            f"UNA service string has 5 characters {five!r}, expected 6; "
+            f"read as {repaired!r} (decimal mark assumed '.')",
         )
-        return _delimiters(repaired), text[8:]
-    raise EdifactError(
-        f"malformed UNA service string advice {text[:9]!r}", location=_where(source, "UNA")
-    )
+        readings.append((_fit(_delimiters(repaired), text[8:]), 0, _delimiters(repaired),
+                         text[8:], note))  # fmt: skip
+    if not readings:
+        raise EdifactError(
+            f"malformed UNA service string advice {text[:9]!r}", location=_where(source, "UNA")
+        )
+    _, _, delimiters, rest, note = max(readings, key=lambda r: (r[0], r[1]))
+    if note is not None:
+        warnings.append(note)
+    return delimiters, rest
+
+
+def _fit(d: Delimiters, body: str) -> int:
+    """How many of the first segments read under ``d`` start with a well-formed tag: decides
+    between a 6-character UNA and a 5-character one whose sixth character is a line break."""
+    probe = body[:3000].replace(TYPOGRAPHIC_APOSTROPHE, "'")
+    if d.terminator not in "\r\n":
+        probe = probe.replace("\r", "").replace("\n", "")
+    chunks = [c.strip() for c in probe.split(d.terminator)[:12]]
+    return sum(1 for c in chunks if _TAG.fullmatch(c[:3]) and c[3:4] in (d.element, ""))
 
 
 def _plausible(advice: str) -> bool:

@@ -42,7 +42,19 @@ def parse_pnrgov(interchange: Interchange, *, source: str = "") -> list[ParsedMe
     if not messages:
         where = f"{source}: segment 1" if source else "segment 1"
         raise ParseError("no UNH message header in the interchange", location=where)
-    return [_message(body, envelope, interchange, source) for body in messages]
+    parsed = [_message(body, envelope, interchange, source) for body in messages]
+    if source:
+        for message in parsed:
+            message.warnings = [_placed(issue, source) for issue in message.warnings]
+            message.errors = [_placed(issue, source) for issue in message.errors]
+    return parsed
+
+
+def _placed(issue: Issue, source: str) -> Issue:
+    """The issue with the file named in its location, as the lexer's issues already are."""
+    if issue.location.startswith(f"{source}:"):
+        return issue
+    return Issue(f"{source}: {issue.location}" if issue.location else source, issue.reason)
 
 
 def _envelope(segments: list[Segment]) -> ParsedMessage:

@@ -83,7 +83,9 @@ class People:
     def _infant_for(self, adult: Traveller, data: DocsData) -> Traveller:
         first = data.given_names.split()[:1]
         for traveller in self.travellers:
-            if not traveller.infant or (data.surname and traveller.surname != data.surname):
+            if not traveller.infant or (
+                data.surname and not same_name(traveller.surname, data.surname)
+            ):
                 continue
             if not first or traveller.given_names.split()[:1] in ([], first):
                 return traveller
@@ -101,10 +103,14 @@ class People:
         """An infant first met in an adult's DOCS that this infant TIF names (then claimed)."""
         first = infant.given_names.split()[:1]
         for known in self.travellers:
-            named = known.surname == infant.surname and known.given_names.split()[:1] in ([], first)
+            named = same_name(known.surname, infant.surname) and known.given_names.split()[:1] in (
+                [],
+                first,
+            )
             if id(known) in self._from_docs and named:
                 self._from_docs.discard(id(known))
                 known.reference = infant.reference or known.reference
+                known.surname = infant.surname  # the TIF's spelling: DOCS text is often wrapped
                 return known
         return None
 
@@ -118,6 +124,15 @@ class People:
             traveller.surname = data.surname
             raw = self._raw_given.get(id(traveller), "")
             traveller.given_names = docs_given_names(data.given_names, raw) or traveller.given_names
+
+
+def same_name(a: str, b: str) -> bool:
+    """Names equal but for spaces, hyphens and apostrophes (DOCS free text wraps mid-name)."""
+    return _letters(a) == _letters(b)
+
+
+def _letters(name: str) -> str:
+    return "".join(ch for ch in name.upper() if ch.isalnum())
 
 
 def _add_document(traveller: Traveller, document: TravelDocument | None) -> None:
