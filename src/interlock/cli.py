@@ -15,6 +15,7 @@ from rich.table import Table
 from interlock import __version__
 from interlock.errors import InterlockError, ParseError
 from interlock.ingest.service import expand_paths
+from interlock.logs import configure_logging
 from interlock.model import ParsedMessage
 from interlock.runtime import settle_heap
 from interlock.settings import get_settings
@@ -55,6 +56,7 @@ def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     """Interlock node: traveller data ingestion, screening, review and sharing."""
+    configure_logging(get_settings())
     if version:
         out.print(f"interlock {__version__}")
         raise typer.Exit(0)

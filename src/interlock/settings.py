@@ -32,7 +32,7 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store; default: SQLite file interlock.db in data_dir.",
     )
     log_format: LogFormat = Field(default=LogFormat.TEXT, description="text or json logs.")
-    log_level: str = Field(default="INFO", description="Python logging level name.")
+    log_level: str = Field(default="WARNING", description="Python logging level name.")
     node_name: str = Field(default="interlock-local", description="This node's name.")
     max_message_bytes: int = Field(
         default=20 * 1024 * 1024, description="Largest message accepted over HTTP, in bytes."
