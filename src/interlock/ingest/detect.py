@@ -18,7 +18,7 @@ from interlock.ingest.edifact import Interchange, decode, lex, looks_like_edifac
 from interlock.ingest.mrz import looks_like_mrz, parse_mrz_text
 from interlock.ingest.paxlst import parse_paxlst
 from interlock.ingest.pnrgov import parse_pnrgov
-from interlock.ingest.tabular import COLUMNS, parse_csv, parse_jsonl
+from interlock.ingest.tabular import parse_csv, parse_jsonl
 from interlock.model import Format, ParsedMessage
 
 logger = logging.getLogger("interlock.ingest")
@@ -48,6 +48,8 @@ def parse_message(data: bytes | str, *, source: str = "") -> list[ParsedMessage]
 
 def _parse(data: bytes | str, source: str) -> list[ParsedMessage]:
     text = decode(data)
+    if not text.strip():
+        raise ParseError("empty input", location=source or "input")
     if looks_like_edifact(text):
         interchange = lex(text, source=source)
         if _edifact_format(interchange, source) is Format.PAXLST:
@@ -88,7 +90,7 @@ def _text_format(text: str, source: str = "") -> Format:
     if first.startswith("{"):
         return Format.JSONL
     header = {h.strip().strip('"').lower() for h in first.split(",")}
-    if len(header) > 1 and header & {"surname", "name"} and header & set(COLUMNS):
+    if header & {"surname", "name"}:
         return Format.CSV
     raise UnknownFormatError(
         "not PAXLST, PNRGOV, an ICAO 9303 MRZ, JSON lines or a CSV with a "
