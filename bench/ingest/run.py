@@ -1,0 +1,168 @@
+"""PAXLST/PNRGOV parsing throughput and SQLite ingest, with pydifact as a reference reader.
+
+Run: ``python -m bench.ingest [--travellers N] [--repeats R] [--out bench/results]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import os
+import platform
+import statistics
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from interlock.generate.traffic import generate_traffic
+from interlock.ingest.edifact import lex
+from interlock.ingest.paxlst import parse_paxlst
+from interlock.ingest.paxlst_write import write_paxlst
+from interlock.ingest.pnrgov import parse_pnrgov
+from interlock.ingest.pnrgov_write import write_pnrgov
+from interlock.ingest.service import Ingestor
+from interlock.runtime import settle_heap
+from interlock.settings import Settings
+from interlock.store import Store
+
+PREPARED = datetime(2026, 1, 1, 6, 0)
+
+
+@dataclass
+class Row:
+    measure: str
+    value: float
+    unit: str
+    note: str = ""
+
+
+def build_messages(travellers: int, seed: int) -> tuple[list[str], list[str], int, int]:
+    """Generated PAXLST and PNRGOV texts, with their traveller counts."""
+    traffic = generate_traffic(travellers, seed=seed)
+    paxlst, pnrgov = [], []
+    pax_count = pnr_count = 0
+    for i, ft in enumerate(traffic.flights):
+        ref = f"B{seed}{i:06d}"
+        paxlst.append(write_paxlst(ft.flight, ft.passengers, sender="BENCH", recipient="NODE",
+                                   reference=ref, prepared_at=PREPARED))  # fmt: skip
+        pax_count += len(ft.passengers)
+        if ft.bookings:
+            pnrgov.append(write_pnrgov(ft.flight, ft.bookings, sender="BENCH", recipient="NODE",
+                                       reference=ref, prepared_at=PREPARED))  # fmt: skip
+            pnr_count += sum(len(people) for _, people in ft.bookings)
+    return paxlst, pnrgov, pax_count, pnr_count
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def parse_all(texts: list[str], parser: Callable[..., object]) -> None:
+    for text in texts:
+        parser(lex(text))
+
+
+def pydifact_all(texts: list[str]) -> None:
+    from pydifact.segmentcollection import Interchange
+
+    warnings.simplefilter("ignore")  # pydifact warns once per segment type about its XML specs
+    for text in texts:
+        list(Interchange.from_str(text).segments)
+
+
+def ingest_all(paxlst: list[str], pnrgov: list[str]) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.from_settings(Settings(data_dir=Path(tmp)))
+        ingestor = Ingestor(store)
+        start = time.perf_counter()
+        stored = 0
+        for i, text in enumerate([*paxlst, *pnrgov]):
+            outcome = ingestor.ingest_bytes(text.encode(), source=f"bench-{i}", sender="BENCH")
+            stored += outcome.travellers
+        wall = time.perf_counter() - start
+        store.dispose()
+        return wall, stored
+
+
+def measure(travellers: int, repeats: int, seed: int) -> list[Row]:
+    paxlst, pnrgov, pax_n, pnr_n = build_messages(travellers, seed)
+    gc.collect()
+    rows: list[Row] = []
+    t_plain = median_seconds(lambda: parse_all(paxlst, parse_paxlst), repeats)
+    rows.append(Row("PAXLST parsing, plain process (generator tables still loaded)",
+                    pax_n / t_plain, "travellers/s", "collector rescans the tables"))  # fmt: skip
+    settle_heap()  # as the node's ingest, demo and serve do after start-up
+    t_pax = median_seconds(lambda: parse_all(paxlst, parse_paxlst), repeats)
+    rows.append(Row("PAXLST parsing (lex + parse), one core, as the node runs", pax_n / t_pax,
+                    "travellers/s", f"{pax_n} travellers in {len(paxlst)} manifests; "
+                    "target >= 30000"))  # fmt: skip
+    t_ref = median_seconds(lambda: pydifact_all(paxlst), repeats)
+    rows.append(Row("reference: pydifact segment reading of the same manifests", pax_n / t_ref,
+                    "travellers/s", "segments only, no PAXLST semantics"))  # fmt: skip
+    rows.append(Row("ratio Interlock / pydifact", t_ref / t_pax, "x", "higher is better"))
+    if pnrgov:
+        t_pnr = median_seconds(lambda: parse_all(pnrgov, parse_pnrgov), repeats)
+        rows.append(Row("PNRGOV parsing (lex + parse), one core", pnr_n / t_pnr, "travellers/s",
+                        f"{pnr_n} travellers in {len(pnrgov)} pushes"))  # fmt: skip
+    wall, stored = ingest_all(paxlst, pnrgov)
+    rows.append(Row("ingest into SQLite (parse + store)", stored / wall, "travellers/s",
+                    f"{stored} travellers, {len(paxlst) + len(pnrgov)} messages"))  # fmt: skip
+    rows.append(Row("ingest into SQLite, wall time", wall, "s", "one run"))
+    return rows
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {mem}, Python {platform.python_version()}"
+    )
+
+
+def write_results(rows: list[Row], out: Path, travellers: int, repeats: int) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with (out / "ingest.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["measure", "value", "unit", "note"])
+        writer.writerows([r.measure, f"{r.value:.2f}", r.unit, r.note] for r in rows)
+    lines = [
+        "# Ingest benchmark", "",
+        f"Run {stamp} on {machine()}; {travellers} generated passengers, median of {repeats}.",
+        "Command: `python -m bench.ingest "
+        f"--travellers {travellers} --repeats {repeats}`", "",
+        "| measure | value | unit | note |", "|---|---:|---|---|",
+        *[f"| {r.measure} | {r.value:,.1f} | {r.unit} | {r.note} |" for r in rows], "",
+    ]  # fmt: skip
+    (out / "ingest.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--travellers", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "results")
+    args = parser.parse_args()
+    rows = measure(args.travellers, args.repeats, args.seed)
+    for r in rows:
+        print(f"{r.measure:60s} {r.value:12,.1f} {r.unit:13s} {r.note}")
+    write_results(rows, args.out, args.travellers, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
