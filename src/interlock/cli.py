@@ -142,7 +142,7 @@ def ingest(
 
     Exit code 1 when any message failed (it is still recorded, with the reason).
     """
-    from interlock.ingest.service import Ingestor
+    from interlock.ingest.service import Ingestor, IngestOutcome
 
     files = expand_paths(paths)
     store = _open_store()
@@ -150,17 +150,21 @@ def ingest(
     settle_heap()
     counts: dict[str, int] = {"stored": 0, "duplicate": 0, "failed": 0}
     travellers = 0
+
+    def report(_path: Path, outcome: IngestOutcome) -> None:
+        nonlocal travellers
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        travellers += outcome.travellers if outcome.status == "stored" else 0
+        if as_json:
+            sys.stdout.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
+        elif outcome.status == "failed":
+            err.print(f"[red]failed:[/] {outcome.reason}", highlight=False, soft_wrap=True)
+        bar.advance(task)
+
     with progress() as bar:
         task = bar.add_task("ingesting", total=len(files))
-        for path in files:
-            outcome = ingestor.ingest_bytes(path.read_bytes(), source=str(path), sender=sender)
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-            travellers += outcome.travellers if outcome.status == "stored" else 0
-            if as_json:
-                sys.stdout.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
-            elif outcome.status == "failed":
-                err.print(f"[red]failed:[/] {outcome.reason}", highlight=False, soft_wrap=True)
-            bar.advance(task)
+        workers = get_settings().parse_workers if len(files) > 1 else 0
+        ingestor.ingest_paths(files, on_progress=report, parse_workers=workers, sender=sender)
     store.dispose()
     err.print(f"{len(files)} files: {counts['stored']} stored ({travellers} travellers), "
               f"{counts['duplicate']} duplicates, {counts['failed']} failed")  # fmt: skip

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     log_format: LogFormat = Field(default=LogFormat.TEXT, description="text or json logs.")
     log_level: str = Field(default="WARNING", description="Python logging level name.")
     node_name: str = Field(default="interlock-local", description="This node's name.")
+    parse_workers: int = Field(
+        default=1,
+        ge=0,
+        description="Processes that parse during `interlock ingest` while the main one stores; "
+        "0 parses in the main process.",
+    )
     max_message_bytes: int = Field(
         default=20 * 1024 * 1024, description="Largest message accepted over HTTP, in bytes."
     )

@@ -2,13 +2,17 @@
 
 The group's parts follow one another without explicit ends, so the reader keeps a state:
 
-- ``pnr``: after SRC — RCI (locator), DAT 700 (booking date), ORG (agency), ADD, IFT, SSR;
+- ``pnr``: after SRC — RCI (locator, creation date; else DAT 700, the last change), ORG
+  (agency), ADD, IFT, SSR;
 - ``traveller``: after a TIF — FTI, IFT, SSR DOCS/DOCO/DOCA/CTC*, ADD, TKT, FOP belong to it;
 - ``leg`` / ``checkin``: after an itinerary TVL, and after TRI inside it (a TIF there repeats a
   traveller for check-in; one not seen before is added);
 - ``split``: after EQN — the RCI names the split-off PNR (Annex I element 11);
 - ``nonair``: after MSG inside the PNR — hotel and car segments, dropped (not air travel);
 - ``history``: after ABI/SAC — each following segment becomes a HistoryItem.
+
+A TIF qualified ``G`` (``TIF+ACME TOUR:G``) is the name of a group booking, not a person: it
+is neither a traveller nor counted, and is listed as a dropped element.
 
 Minimisation (SG-05/06) happens here, as each segment is read: see :mod:`pnr_minimise`.
 """
@@ -93,24 +97,29 @@ class PnrReader:
         self.booking.history.append(HistoryItem(self.action, element, detail))
 
     def _rci(self, segment: Segment) -> None:
-        pairs = [(e[0].strip(), e[1].strip()) for e in segment.elements if len(e) > 1]
-        pairs = [(carrier, locator) for carrier, locator in pairs if locator]
-        if not pairs:
+        found = [e for e in segment.elements if len(e) > 1 and e[1].strip()]
+        if not found:
             return
         if self.state == "split":
-            self.booking.history.append(HistoryItem("split", "RCI", ":".join(pairs[0])))
+            detail = f"{found[0][0].strip()}:{found[0][1].strip()}"
+            self.booking.history.append(HistoryItem("split", "RCI", detail))
         elif self.state == "history":
             self._history("RCI")
         elif self.state == "pnr" and not self.booking.record_locator:
-            own = [p for p in pairs if p[0] in self.context.carriers]
-            self.booking.carrier, self.booking.record_locator = (own or pairs)[0]
+            own = [e for e in found if e[0].strip() in self.context.carriers]
+            chosen = (own or found)[0]
+            self.booking.carrier, self.booking.record_locator = chosen[0].strip(), chosen[1].strip()
+            # RCI component 4 is the date the PNR was created (DDMMYY)
+            self.booking.created = ddmmyy(chosen[3]) if len(chosen) > 3 else None
 
     def _dat(self, segment: Segment) -> None:
-        if self.state != "pnr":
+        """DAT 700 is the PNR's last transaction: the creation date only when RCI has none."""
+        if self.state != "pnr" or self.booking.created is not None:
             return
         for element in segment.elements:
             if element and element[0].strip() == "700" and len(element) > 1:
-                self.booking.created = ddmmyy(element[1]) or self.booking.created
+                self.booking.created = ddmmyy(element[1])
+                return
 
     def _org(self, segment: Segment) -> None:
         if self.state == "pnr" and self.booking.travel_agent is None:
@@ -202,7 +211,9 @@ class PnrReader:
                 traveller.seat = element[0].strip()
 
     def _tif(self, segment: Segment) -> None:
-        if self.state == "history":
+        if segment.get(1, 1).strip().upper() == "G":  # a group booking's name, not a person
+            self.drop("TIF:group-name")
+        elif self.state == "history":
             self._history("TIF")
         elif self.state in ("leg", "checkin"):
             self.people.check_in(segment)

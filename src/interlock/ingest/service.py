@@ -44,6 +44,16 @@ class IngestOutcome:
         return asdict(self)
 
 
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A message recorded as RECEIVED, waiting to be parsed and stored."""
+
+    message_id: int
+    sha256: str
+    sender: str | None
+    received_at: datetime
+
+
 class Ingestor:
     """Takes messages into the node's store."""
 
@@ -59,6 +69,27 @@ class Ingestor:
         received_at: datetime | None = None,
     ) -> IngestOutcome:
         """Record, parse and store one received message (see the module docstring)."""
+        received = self.receive(data, source=source, sender=sender, received_at=received_at)
+        if isinstance(received, IngestOutcome):
+            return received
+        try:
+            parsed = _parse(data, source)
+        except ParseError as err:
+            return self.complete(received, str(err))
+        except Exception as err:
+            self._fail(received.message_id, f"internal error while parsing: {type(err).__name__}")
+            raise
+        return self.complete(received, parsed)
+
+    def receive(
+        self,
+        data: bytes,
+        *,
+        source: str,
+        sender: str | None = None,
+        received_at: datetime | None = None,
+    ) -> Received | IngestOutcome:
+        """Stage 1: record the raw bytes as RECEIVED (committed), or report a duplicate."""
         received_at = received_at or datetime.now(UTC)
         digest = hashlib.sha256(data).hexdigest()
         message_id = self._store.messages.record_received(
@@ -66,31 +97,41 @@ class Ingestor:
         )
         if message_id is None:
             return self._duplicate(digest)
-        try:
-            parsed = _parse(data, source)
-        except ParseError as err:
-            self._store.messages.mark(message_id, MessageStatus.FAILED, reason=str(err))
-            return IngestOutcome(message_id, digest, "failed", reason=str(err))
-        except Exception as err:
-            self._fail(message_id, f"internal error while parsing: {type(err).__name__}")
-            raise
-        return self._store_parsed(message_id, digest, parsed, sender, received_at)
+        return Received(message_id, digest, sender, received_at)
+
+    def complete(self, received: Received, parsed: list[ParsedMessage] | str) -> IngestOutcome:
+        """Stage 3: store what stage 2 parsed, or mark the message FAILED with the reason."""
+        if isinstance(parsed, str):
+            self._store.messages.mark(received.message_id, MessageStatus.FAILED, reason=parsed)
+            return IngestOutcome(received.message_id, received.sha256, "failed", reason=parsed)
+        return self._store_parsed(
+            received.message_id, received.sha256, parsed, received.sender, received.received_at
+        )
 
     def ingest_paths(
         self,
         paths: Sequence[Path],
         *,
         on_progress: Callable[[Path, IngestOutcome], None] | None = None,
+        parse_workers: int = 0,
+        sender: str | None = None,
     ) -> list[IngestOutcome]:
         """Ingest files; directories are walked recursively in sorted order.
 
         Every path is checked before anything is ingested: a missing one raises
-        :class:`interlock.errors.NotFoundError`.
+        :class:`interlock.errors.NotFoundError`. With ``parse_workers`` > 0, parsing runs in
+        that many worker processes while this process records and stores, in file order.
         """
         files = expand_paths(paths)
+        if parse_workers > 0:
+            from interlock.ingest.pipeline import ingest_pipelined
+
+            return ingest_pipelined(
+                self, files, workers=parse_workers, on_progress=on_progress, sender=sender
+            )
         outcomes: list[IngestOutcome] = []
         for path in files:
-            outcome = self.ingest_bytes(path.read_bytes(), source=str(path))
+            outcome = self.ingest_bytes(path.read_bytes(), source=str(path), sender=sender)
             outcomes.append(outcome)
             if on_progress is not None:
                 on_progress(path, outcome)
@@ -133,6 +174,15 @@ class Ingestor:
         if known is None:  # removed between the insert and this read
             raise NotFoundError(f"message {digest} vanished while being ingested")
         return _duplicate_outcome(known)
+
+
+def parse_for_ingest(data: bytes, source: str) -> list[ParsedMessage] | str:
+    """Stage 2, safe to run in a worker process: the parsed messages, or the reason they
+    cannot be read (a ParseError's text, naming the place)."""
+    try:
+        return _parse(data, source)
+    except ParseError as err:
+        return str(err)
 
 
 def _parse(data: bytes, source: str) -> list[ParsedMessage]:
