@@ -160,6 +160,16 @@ def test_missing_final_terminator() -> None:
     )
 
 
+@pytest.mark.parametrize("tail", ["\n19Mar24", "  end of file  ", "x"])
+def test_trailing_text_after_the_interchange_is_one_error_and_no_segment(tail: str) -> None:
+    interchange = lex("UNB+UNOA:4+A+B'UNH+1+PAXLST'UNT+2+1'UNZ+1+1'" + tail, source="t.edi")
+    assert [s.tag for s in interchange.segments] == ["UNB", "UNH", "UNT", "UNZ"]
+    assert interchange.warnings == []
+    (error,) = interchange.errors
+    assert error.location == "t.edi: segment 5"
+    assert "after the last segment terminator" in error.reason
+
+
 @pytest.mark.parametrize("text", ["", "   \n", "\ufeff", "hello world", "12345'"])
 def test_not_edifact_raises_a_parse_error(text: str) -> None:
     with pytest.raises(ParseError):

@@ -28,7 +28,8 @@ HEAD += "UNG+PAXLST+SENDER+RECEIVER+240301:0915+1+UN+D:05B'"
 
 def message(*body: str, unh: str = "UNH+M1+PAXLST:D:05B:UN:IATA'") -> str:
     """A synthetic interchange around the given body segments (each without terminator)."""
-    return HEAD + unh + "".join(s + "'" for s in body) + "UNT+1+M1'UNE+1+1'UNZ+1+CTRL1'"
+    count = unh.count("'") + len(body) + 1  # UNH … UNT, as UNT declares it
+    return HEAD + unh + "".join(s + "'" for s in body) + f"UNT+{count}+M1'UNE+1+1'UNZ+1+CTRL1'"
 
 
 FLIGHT = (
@@ -73,7 +74,10 @@ def test_test3_passenger_manifest() -> None:
     assert parsed.errors == []
     # The file's only total is CNT+41:206: the crew qualifier, and not the 260 it carries.
     # Its UNH says part 01, C (more to follow), and no other part is in the file.
-    total, sequence = parsed.warnings
+    # Its UNT+99 declares far fewer segments than the 3131 of the message.
+    unt, total, sequence = parsed.warnings
+    assert unt.location == "Test3.txt: segment 3133 (UNT)"
+    assert unt.reason == "UNT declares 99 segments, the message has 3131"
     assert total.location == "Test3.txt: segment 3132 (CNT)"
     assert "206" in total.reason and "260 passengers" in total.reason
     assert sequence.location == "Test3.txt: segment 3 (UNH)"
@@ -86,7 +90,10 @@ def test_test1_crew_manifest() -> None:
     assert parsed.manifest is Role.CREW
     assert len(parsed.travellers) == 8
     assert all(t.role is Role.CREW for t in parsed.travellers)
-    assert parsed.warnings == [] and parsed.errors == []  # CNT+41+8 matches
+    assert parsed.errors == []  # CNT+41+8 matches; UNT+0000152 does not (107 segments)
+    assert [str(w) for w in parsed.warnings] == [
+        "Test1.txt: segment 109 (UNT): UNT declares 152 segments, the message has 107"
+    ]
     assert parsed.travellers[0].given_names == "Andrea Pat"
     assert parsed.travellers[0].residence_country == "GBR"
     (flight,) = parsed.flights
@@ -121,8 +128,12 @@ def test_airline2_custom_delimiters_and_wrong_total() -> None:
     assert len(parsed.travellers) == 10
     assert parsed.flights[0].flight_number == "TN506"
     assert parsed.travellers[0].documents[0].number == "178556534"
-    # UNH says part 10, final: parts 1 to 9 were never received.
-    total, sequence = parsed.warnings
+    # UNH says part 10, final: parts 1 to 9 were never received. UNT says 121, not 111.
+    unt, total, sequence = parsed.warnings
+    assert (unt.location, unt.reason) == (
+        "airline2.edi: segment 113 (UNT)",
+        "UNT declares 121 segments, the message has 111",
+    )
     assert total.location.endswith("(CNT)")
     assert "136" in total.reason and "10 were read" in total.reason
     assert sequence.location.endswith("(UNH)")
@@ -268,11 +279,20 @@ def test_multi_part_message_is_merged_into_one_manifest() -> None:
     part2 = "UNT+12+P1'UNH+P2+PAXLST:D:05B:UN:IATA+XY123/240301+02:F'" + "".join(
         s + "'" for s in (*FLIGHT, "NAD+FL+++THREE", "CNT+42:3")
     )
-    text = HEAD + part1 + part2 + "UNT+10+P2'UNE+2+1'UNZ+1+CTRL1'"
+    text = HEAD + part1 + part2 + "UNT+11+P2'UNE+2+1'UNZ+1+CTRL1'"
     (parsed,) = parse_paxlst(lex(text))
     assert [t.surname for t in parsed.travellers] == ["ONE", "TWO", "THREE"]
     assert len(parsed.flights) == 1
     assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(("declared", "warned"), [(5, False), (4, True), (50, True)])
+def test_unt_segment_count_is_checked(declared: int, warned: bool) -> None:
+    body = "UNH+M7+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++ONE:ANN'CNT+42:1'"
+    parsed = parse_one(HEAD + body + f"UNT+{declared}+M7'UNE+1+1'UNZ+1+CTRL1'", source="u.edi")
+    expected = f"u.edi: segment 7 (UNT): UNT declares {declared} segments, the message has 5"
+    assert [str(w) for w in parsed.warnings] == ([expected] if warned else [])
+    assert [t.surname for t in parsed.travellers] == ["ONE"]
 
 
 def test_separate_messages_stay_separate() -> None:

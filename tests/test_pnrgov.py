@@ -55,7 +55,7 @@ def distinct_tif_people(interchange: Interchange) -> int:
     for segment in interchange.segments:
         if segment.tag in ("SRC", "UNT"):
             total, people = total + len(people), set()
-        elif segment.tag == "TIF":
+        elif segment.tag == "TIF" and segment.get(1, 1).strip() != "G":  # G: a group's name
             people.add((segment.get(1, 0).strip(), segment.get(2, 2).strip()))
     return total + len(people)
 
@@ -363,6 +363,53 @@ def test_card_numbers_are_masked_on_receipt(fop: str, masked: str) -> None:
     msg = parse_text(pnr(FLIGHT, "EQN+1", "SRC", "RCI+XQ:FOP001", "TIF+A:I+B:A:1", fop))
     assert msg.bookings[0].payments[0].card_number_masked == masked
     assert "4111111111111111" not in json.dumps(msg.to_dict())
+
+
+def test_group_name_tif_is_not_a_traveller() -> None:
+    text = pnr(
+        FLIGHT,
+        "EQN+1",
+        "SRC",
+        "RCI+XQ:GRP001",
+        "TIF+RIVERSIDE WALKERS:G",
+        "TIF+ONE:I+ANN:A:1",
+        "TIF+TWO:I+BEN:A:2",
+        "TVL+040325:0915:040325:1230+LHR+JFK+XQ+123",
+        "RPI+2+HK",
+    )
+    msg = parse_text(text)
+    assert [t.surname for t in msg.travellers] == ["ONE", "TWO"]
+    assert msg.bookings[0].traveller_count == 2
+    assert "TIF:group-name" in msg.dropped_elements
+    assert "RIVERSIDE" not in json.dumps(msg.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("rci", "dat", "created"),
+    [
+        ("RCI+XQ:CRE001::020125:1015", "DAT+700:280225:0930", date(2025, 1, 2)),  # RCI wins
+        ("RCI+XQ:CRE002", "DAT+700:280225:0930", date(2025, 2, 28)),  # no creation date
+        ("RCI+XQ:CRE003::020125:1015", "DAT+710:280225:0930", date(2025, 1, 2)),
+    ],
+)
+def test_booking_created_is_the_rci_creation_date_not_the_last_change(
+    rci: str, dat: str, created: date
+) -> None:
+    msg = parse_text(pnr(FLIGHT, "EQN+1", "SRC", rci, dat, "TIF+ONE:I+ANN:A:1"))
+    assert msg.bookings[0].created == created
+
+
+def test_docs_without_document_type_does_not_invent_a_passport() -> None:
+    docs = "SSR+DOCS:HK::XQ::::://NLD/XY12345/NLD/04MAY81/F/09SEP31/ONE/ANN"
+    msg = parse_text(pnr(FLIGHT, "EQN+1", "SRC", "RCI+XQ:DOC001", "TIF+ONE:I+ANN:A:1", docs))
+    (document,) = msg.travellers[0].documents
+    assert (document.type, document.number, document.issuing_country) == ("", "XY12345", "NLD")
+
+
+def test_title_is_removed_when_docs_copies_the_spaced_tif_given_names() -> None:
+    docs = "SSR+DOCS:HK:1:XQ:::::/P/NLD/XY12345/NLD/04MAY81/F/09SEP31/ONE/ANN MARIE MRS+::1"
+    text = pnr(FLIGHT, "EQN+1", "SRC", "RCI+XQ:TTL001", "TIF+ONE+ANN MARIE MRS:A:1", docs)
+    assert parse_text(text).travellers[0].given_names == "ANN MARIE"
 
 
 # --- writer and round trip -----------------------------------------------------------------

@@ -211,6 +211,9 @@ def _segments(
         split_released(body, d.terminator, release) if escaped else body.split(d.terminator)
     )
     tail = raw_segments[-1].strip()
+    junk = bool(tail) and not _TAG.fullmatch(tail[:3])
+    if junk:  # trailing text, not a segment: reported once, by _unterminated below
+        raw_segments.pop()
     segments: list[Segment] = []
     append = segments.append
     element, component = d.element, d.component
@@ -238,7 +241,8 @@ def _segments(
         if segment.tag not in _GOOD_TAGS:
             _check_tag(segment.tag, number, source, errors)
     if tail:
-        _unterminated(tail, d, _where(source, f"segment {number}"), warnings, errors)
+        place = _where(source, f"segment {number + junk}")
+        _unterminated(tail, d, place, warnings, errors)
     return segments
 
 

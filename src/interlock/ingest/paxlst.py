@@ -7,7 +7,8 @@ manifest split for size and are merged back into one :class:`ParsedMessage`.
 
 The envelope (UNB) gives sender, recipient, preparation time and the interchange control
 reference. BGM 745 is a passenger manifest, 250 (and 336) a crew manifest. CNT 42
-(passengers) and 41 (crew) are checked against what was read; a mismatch is a warning.
+(passengers) and 41 (crew), and the UNT segment count, are checked against what was read; a
+mismatch is a warning.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class _Part:
     manifest: Role | None = None
     marker: str = ""  # UNH sequence marker: C (more parts follow) or F (final part)
     where: str = ""
+    start: int = 0  # the UNH segment's number; 0 for a part without UNH
 
 
 def parse_paxlst(interchange: Interchange, *, source: str = "") -> list[ParsedMessage]:
@@ -90,6 +92,8 @@ def _split(interchange: Interchange, source: str) -> tuple[_Envelope, list[_Part
             if part is not None:
                 parts.append(part)
         elif tag == "UNT":
+            if part is not None:
+                _check_unt(part, seg)
             part, builder, in_message = None, None, False
         elif tag == "UNB":
             _unb(seg, source, envelope)
@@ -150,7 +154,18 @@ def _unh(seg: Segment, source: str, today: date, envelope: _Envelope) -> _Part |
         sequence=int(sequence) if sequence.isascii() and sequence.isdigit() else 0,
         marker=seg.get(4, 1).strip().upper(),
         where=_where(source, seg),
+        start=seg.number,
     )
+
+
+def _check_unt(part: _Part, seg: Segment) -> None:
+    """UNT's segment count (UNH and UNT included) against the part read: a mismatch may mean
+    segments were lost in transmission, so it is a warning."""
+    declared = seg.get(1).strip()
+    found = seg.number - part.start + 1
+    if part.start and declared.isascii() and declared.isdigit() and int(declared) != found:
+        reason = f"UNT declares {int(declared)} segments, the message has {found}"
+        part.builder.warn(seg, reason)
 
 
 def _bgm(builder: PartBuilder, seg: Segment) -> Role | None:

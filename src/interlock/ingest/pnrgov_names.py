@@ -4,7 +4,8 @@ TIF given names often carry the title glued on (``JOHNMR``, ``KONG CHUN MRS``). 
 removed when they stand as a separate last word, and the unambiguous ones (MR, MRS, MSTR)
 also when glued to the last word. DOCS names are the document's and take precedence; when a
 carrier copied the TIF field with its title into DOCS (``…/LORELEIMRS/LISE``), the copy is
-recognised and the title removed there too.
+recognised and the title removed there too, as it is when the whole spaced TIF field was copied
+(``…/ANNA MRS``).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def traveller_from_tif(segment: Segment) -> tuple[Traveller, str]:
 def docs_given_names(docs_given: str, tif_raw_given: str) -> str:
     """DOCS given names, with a title removed if the first word is a copy of the TIF field."""
     words = docs_given.split()
+    if words and words == tif_raw_given.split():  # the TIF field copied, spaced title and all
+        return strip_title(tif_raw_given)
     if words and tif_raw_given and words[0] == tif_raw_given.replace(" ", ""):
         words[0] = strip_title(tif_raw_given)
     return " ".join(" ".join(words).split())

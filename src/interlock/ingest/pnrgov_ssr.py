@@ -106,7 +106,7 @@ def read_docs(text: str, *, today: date) -> DocsData:
     document = None
     if f[2]:
         document = TravelDocument(
-            type=f[0].upper() or "P",
+            type=f[0].upper(),  # '' when the carrier left it out: never guessed
             number=f[2].upper(),
             issuing_country=country(f[1]),
             expiry=ddmmmyy(f[6]),

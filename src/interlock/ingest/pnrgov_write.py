@@ -1,10 +1,10 @@
 """IATA PNRGOV writer: a flight and its PNRs as one PNRGOV EDIFACT interchange.
 
 Writes UNA, UNB, UNG, UNH ``PNRGOV:13:1:IA``, MSG, ORG, TVL per flight leg, EQN (number of
-PNRs), then per booking SRC, RCI, DAT 700, and per traveller TIF, FTI, IFT contact lines and
-SSR DOCS (one per document; visas as SSR DOCO), the booking's TKT and FOP (card numbers stay
-masked) in the first traveller's group, the itinerary TVL legs; UNT with the segment count,
-UNE, UNZ. :func:`interlock.ingest.pnrgov.parse_pnrgov` reads it back.
+PNRs), then per booking SRC, RCI (with the creation date), DAT 700, and per traveller TIF,
+FTI, IFT contact lines and SSR DOCS (one per document; visas as SSR DOCO), the booking's TKT
+and FOP (card numbers stay masked) in the first traveller's group, the itinerary TVL legs; UNT
+with the segment count, UNE, UNZ. :func:`interlock.ingest.pnrgov.parse_pnrgov` reads it back.
 """
 
 from __future__ import annotations
@@ -76,7 +76,10 @@ def _tvl(leg: FlightLeg) -> list[Element]:
 
 
 def _booking(booking: Booking, travellers: Sequence[Traveller], carrier: str) -> Segments:
-    out: Segments = [("SRC", []), ("RCI", [[booking.carrier or carrier, booking.record_locator]])]
+    rci = [booking.carrier or carrier, booking.record_locator]
+    if booking.created is not None:  # the creation date is RCI component 4
+        rci += ["", _ddmmyy(booking.created)]
+    out: Segments = [("SRC", []), ("RCI", [rci])]
     if booking.created is not None:
         out.append(("DAT", [["700", _ddmmyy(booking.created)]]))
     for index, traveller in enumerate(travellers):
