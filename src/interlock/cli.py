@@ -10,13 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from interlock import __version__
+from interlock.display import print_message, print_sample_flight, print_summary
 from interlock.errors import InterlockError, ParseError
 from interlock.ingest.service import expand_paths
 from interlock.logs import configure_logging
-from interlock.model import ParsedMessage
 from interlock.runtime import settle_heap
 from interlock.settings import get_settings
 
@@ -35,12 +34,6 @@ app.add_typer(generate_app, name="generate")
 
 out = Console()
 err = Console(stderr=True)
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print a one-line error to stderr and return the exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def progress() -> Progress:
@@ -91,7 +84,7 @@ def parse(
             if as_json:
                 sys.stdout.write(json.dumps(message.to_dict(), ensure_ascii=False) + "\n")
             else:
-                _print_message(message)
+                print_message(out, message)
     if failed:
         raise typer.Exit(1)
 
@@ -101,29 +94,6 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ParseError(exc.strerror or "cannot read", location=str(path)) from None
-
-
-def _print_message(message: ParsedMessage) -> None:
-    flights = ", ".join(f.key for f in message.flights) or "-"
-    counts = f"travellers: {len(message.travellers)}  bookings: {len(message.bookings)}"
-    out.print(f"[bold]{message.source}[/]  {message.format.value}  flights: {flights}  {counts}")
-    table = Table("surname", "given names", "born", "sex", "nat", "role", "document", "PNR")
-    for t in message.travellers[:50]:
-        doc = t.documents[0] if t.documents else None
-        table.add_row(
-            t.surname, t.given_names, t.birth_date.isoformat() if t.birth_date else "",
-            t.sex.value if t.sex else "", t.nationality or "", t.role.value,
-            f"{doc.type} {doc.number} {doc.issuing_country or ''}" if doc else "",
-            t.record_locator or "",
-        )  # fmt: skip
-    if message.travellers:
-        out.print(table)
-    if len(message.travellers) > 50:
-        out.print(f"… and {len(message.travellers) - 50} more")
-    for w in message.warnings:
-        out.print(f"[yellow]warning:[/] {w}", highlight=False)
-    for e in message.errors:
-        out.print(f"[red]error:[/] {e}", highlight=False)
 
 
 @app.command()
@@ -178,15 +148,7 @@ def status() -> None:
     store = _open_store()
     summary = store.summary()
     store.dispose()
-    _print_summary(summary)
-
-
-def _print_summary(summary: dict[str, int]) -> None:
-    out.print(f"store: {_safe_url()}", highlight=False)
-    table = Table("what", "count")
-    for key, value in summary.items():
-        table.add_row(key.replace("_", " "), str(value))
-    out.print(table)
+    print_summary(out, summary, _safe_url())
 
 
 def _safe_url() -> str:
@@ -244,25 +206,9 @@ def demo(
             bar.advance(task)
     out.print("   " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
     out.print("[bold]3.[/] what the node holds now")
-    _print_summary(store.summary())
-    _print_sample_flight(store)
+    print_summary(out, store.summary(), _safe_url())
+    print_sample_flight(out, store)
     store.dispose()
-
-
-def _print_sample_flight(store: Store) -> None:
-    flights = store.flights.list(limit=1, offset=0)
-    if not flights:
-        return
-    key = flights[0].key
-    people = store.travellers.for_flight(key)
-    table = Table("surname", "given names", "born", "nat", "document", title=f"flight {key}: "
-                  f"{len(people)} travellers (first 5)")  # fmt: skip
-    for t in people[:5]:
-        doc = t.documents[0] if t.documents else None
-        born = t.birth_date.isoformat() if t.birth_date else ""
-        table.add_row(t.surname, t.given_names, born, t.nationality or "",
-                      f"{doc.type} {doc.number}" if doc else "")  # fmt: skip
-    out.print(table)
 
 
 @generate_app.command("traffic")

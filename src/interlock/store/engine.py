@@ -41,6 +41,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Index pages of a busy day (hundreds of thousands of travellers) stay in memory.
+        cursor.execute("PRAGMA cache_size=-262144")  # KiB: 256 MiB
+        cursor.execute("PRAGMA mmap_size=1073741824")
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
