@@ -149,9 +149,10 @@ class Ingestor:
         values: dict[str, Any] = dict(summary)
         if sender is None and parsed[0].sender:
             values["sender"] = parsed[0].sender
-        self._store.messages.mark(message_id, MessageStatus.PARSED, **values)
         try:
-            stored = self._store.store_content(message_id, parsed, received_at=received_at)
+            stored = self._store.store_content(
+                message_id, parsed, received_at=received_at, parsed_values=values
+            )
         except Exception as err:
             self._fail(message_id, f"could not store: {type(err).__name__}")
             raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
@@ -65,11 +66,22 @@ class Store:
             yield session
 
     def store_content(
-        self, message_id: int, parsed: Sequence[ParsedMessage], *, received_at: datetime
+        self,
+        message_id: int,
+        parsed: Sequence[ParsedMessage],
+        *,
+        received_at: datetime,
+        parsed_values: dict[str, Any] | None = None,
     ) -> StoredContent:
-        """Write everything the parsed messages carried and mark the message STORED, at once."""
+        """Write everything the parsed messages carried and mark the message STORED, at once.
+
+        With ``parsed_values`` the message is first marked PARSED (with those column values)
+        in the same transaction: one commit instead of two on the hot path.
+        """
         total = StoredContent()
         with self.transaction() as session:
+            if parsed_values is not None:
+                mark_status(session, message_id, MessageStatus.PARSED, **parsed_values)
             for message in parsed:
                 stored = store_parsed(
                     session, message, message_id=message_id, received_at=received_at
