@@ -83,3 +83,20 @@ def test_installed_entry_point_reports_errors_in_one_line(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0
     assert str(missing) in result.stderr
+
+
+def test_parse_json_reports_mrz_check_digits_by_field(tmp_path: Path) -> None:
+    zone = tmp_path / "passport.mrz"
+    # The ICAO specimen with the expiry date changed and its check digit left as it was.
+    zone.write_text(
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+        "L898902C36UTO7408122F1304159ZE184226B<<<<<10\n"
+    )
+    result = runner.invoke(app, ["parse", "--json", str(zone)])
+    parsed = json.loads(result.stdout)
+    assert parsed["format"] == "mrz" and parsed["message_type"] == "TD3"
+    assert parsed["checks"] == {"document_number": True, "birth_date": True,
+                                "expiry_date": False, "personal_number": True,
+                                "composite": False}  # fmt: skip
+    assert any("expiry_date" in w for w in parsed["warnings"])
+    assert parsed["travellers"][0]["documents"][0]["number"] == "L898902C3"

@@ -107,6 +107,7 @@ def _message(lines: list[str], first: int, source: str, today: date) -> ParsedMe
         travellers=[result.to_traveller()],
         warnings=list(result.issues),
         source=source,
+        checks=dict(result.checks),
     )
 
 

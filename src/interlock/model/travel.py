@@ -272,7 +272,8 @@ class ParsedMessage:
 
     ``errors`` lists parts that could not be read; what did parse is kept (a partly broken
     message keeps its good travellers). ``dropped_elements`` names the PNR elements removed
-    on receipt (SG-05/SG-06), by element name only, never by value.
+    on receipt (SG-05/SG-06), by element name only, never by value. ``checks`` holds the
+    check-digit results of a machine-readable zone, by field (``composite`` included).
     """
 
     format: Format
@@ -290,6 +291,7 @@ class ParsedMessage:
     errors: list[Issue] = field(default_factory=list)
     dropped_elements: list[str] = field(default_factory=list)
     source: str = ""
+    checks: dict[str, bool] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -308,6 +310,7 @@ class ParsedMessage:
             "warnings": [str(w) for w in self.warnings],
             "errors": [str(e) for e in self.errors],
             "dropped_elements": list(self.dropped_elements),
+            "checks": dict(self.checks),
         }
 
 
