@@ -10,6 +10,7 @@ import csv
 import gc
 import os
 import platform
+import secrets
 import statistics
 import tempfile
 import time
@@ -18,6 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
+from sqlalchemy.exc import OperationalError
 
 from interlock.generate.traffic import generate_traffic
 from interlock.ingest.edifact import lex
@@ -95,15 +100,19 @@ def pydifact_all(texts: list[str]) -> None:
         list(Interchange.from_str(text).segments)
 
 
-def ingest_all(paxlst: list[str], pnrgov: list[str], *, workers: int) -> tuple[float, int]:
+def ingest_all(
+    paxlst: list[str], pnrgov: list[str], *, workers: int, url: str | None = None
+) -> tuple[float, int]:
     """Wall time and travellers stored for ``Ingestor.ingest_paths`` over the messages as
-    files, into a fresh SQLite store, with ``workers`` parse processes (0: in-process)."""
+    files, into a fresh store (SQLite, or the database at ``url``), with ``workers`` parse
+    processes (0: in-process)."""
     with tempfile.TemporaryDirectory() as tmp:
         inbox = Path(tmp) / "inbox"
         inbox.mkdir()
         for i, text in enumerate([*paxlst, *pnrgov]):
             (inbox / f"{i:06d}.edi").write_text(text)
-        store = Store.from_settings(Settings(data_dir=Path(tmp) / "node"))
+        settings = Settings(data_dir=Path(tmp) / "node", database_url=url)
+        store = Store.from_settings(settings)
         start = time.perf_counter()
         outcomes = Ingestor(store).ingest_paths([inbox], parse_workers=workers, sender="BENCH")
         wall = time.perf_counter() - start
@@ -142,7 +151,34 @@ def measure(travellers: int, repeats: int, seed: int) -> list[Row]:
         rows.append(Row(f"ingest into SQLite, {label}", stored / wall, "travellers/s",
                         f"{stored} travellers (passengers, crew, PNR) in {messages} messages; "
                         f"{wall:.1f} s wall, one run"))  # fmt: skip
+    rows.extend(_postgres_rows(paxlst, pnrgov, messages))
     return rows
+
+
+POSTGRES_SERVER = os.environ.get(
+    "INTERLOCK_BENCH_POSTGRES_SERVER", "postgresql+psycopg://postgres:postgres@127.0.0.1:5432"
+)
+
+
+def _postgres_rows(paxlst: list[str], pnrgov: list[str], messages: int) -> list[Row]:
+    """The same ingest into a throwaway PostgreSQL database, when the server answers."""
+    name = f"interlock_bench_{secrets.token_hex(4)}"
+    admin = create_engine(f"{POSTGRES_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sql(f'CREATE DATABASE "{name}"'))
+    except OperationalError:
+        admin.dispose()
+        return [Row("ingest into PostgreSQL", 0, "travellers/s", "server unreachable")]
+    try:
+        wall, stored = ingest_all(paxlst, pnrgov, workers=1, url=f"{POSTGRES_SERVER}/{name}")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    note = f"{stored} travellers, {messages} messages; {wall:.1f} s wall, one run"
+    label = "ingest into PostgreSQL, one parse worker + the storing process"
+    return [Row(label, stored / wall, "travellers/s", note)]
 
 
 def machine() -> str:
