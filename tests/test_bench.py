@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from bench.ingest.run import measure, write_results
@@ -14,5 +15,9 @@ def test_ingest_benchmark_runs_and_writes_its_results(tmp_path: Path) -> None:
     table = list(csv.DictReader((tmp_path / "ingest.csv").open()))
     measures = {row["measure"]: float(row["value"]) for row in table}
     assert any(m.startswith("PAXLST parsing (lex + parse)") for m in measures)
-    assert all(value > 0 for value in measures.values())
+    postgres = {m: v for m, v in measures.items() if "PostgreSQL" in m}
+    assert len(postgres) == 1
+    if os.environ.get("CI"):  # CI runs PostgreSQL: the scaled store must be measured too
+        assert all(value > 0 for value in postgres.values())
+    assert all(value > 0 for m, value in measures.items() if m not in postgres)
     assert "| measure | value | unit | note |" in (tmp_path / "ingest.md").read_text()
