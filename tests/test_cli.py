@@ -100,3 +100,22 @@ def test_parse_json_reports_mrz_check_digits_by_field(tmp_path: Path) -> None:
                                 "composite": False}  # fmt: skip
     assert any("expiry_date" in w for w in parsed["warnings"])
     assert parsed["travellers"][0]["documents"][0]["number"] == "L898902C3"
+
+
+def test_demo_generates_ingests_and_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interlock.settings import get_settings
+
+    monkeypatch.setenv("INTERLOCK_DATA_DIR", str(tmp_path / "node"))
+    monkeypatch.delenv("INTERLOCK_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    first = runner.invoke(app, ["demo", "--travellers", "120", "--seed", "4"])
+    again = runner.invoke(app, ["demo", "--travellers", "120", "--seed", "4"])
+    get_settings.cache_clear()
+    assert first.exit_code == 0, first.output
+    assert "120 passengers" in first.stdout
+    ingest_line = first.stdout.split("2. ingesting")[1].split("3. what")[0]
+    assert "6 stored" in ingest_line and "failed" not in ingest_line
+    assert "6 duplicate" in again.stdout.split("2. ingesting")[1].split("3. what")[0]
+    assert "messages stored   │ 6" in again.stdout

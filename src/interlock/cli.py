@@ -191,7 +191,11 @@ def demo(
     out.print(f"[bold]1.[/] generating a synthetic day: {travellers} passengers (seed {seed})")
     traffic = generate_traffic(travellers, seed=seed)
     paths = write_traffic(traffic, folder)
-    out.print(f"   {len(traffic.flights)} flights, {len(paths)} messages in {folder}")
+    crew = sum(len(ft.crew) for ft in traffic.flights)
+    booked = sum(len(people) for ft in traffic.flights for _, people in ft.bookings)
+    out.print(f"   {len(traffic.flights)} flights, {len(paths)} messages in {folder}: "
+              f"{travellers} passengers and {crew} crew on manifests (PAXLST), "
+              f"{booked} of the passengers also in PNR pushes (PNRGOV)")  # fmt: skip
     out.print(f"[bold]2.[/] ingesting into {_safe_url()}")
     store = _open_store()
     ingestor = Ingestor(store)
