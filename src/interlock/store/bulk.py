@@ -8,7 +8,8 @@ insert row by row, so ids are reserved first and written explicitly:
   holds SQLite's single write lock and that id is the table's largest, so the next ``n - 1``
   ids are free.
 
-On SQLite the rows then go to the driver's ``executemany`` directly, converted the way
+On PostgreSQL the rows then go through COPY. On SQLite they go to the driver's ``executemany``
+directly, converted the way
 SQLAlchemy stores them there (dates as ISO text, JSON as text, booleans as 0/1): SQLAlchemy's
 per-row parameter processing would otherwise cost more than SQLite's own work. The store
 tests read every column back through SQLAlchemy on both engines.
@@ -58,7 +59,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     """One executemany of ``rows`` (all with the same keys) into ``table``."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        _copy_rows(session, table, rows)
+        return
+    if dialect != "sqlite":
         session.execute(insert(table), rows)
         return
     columns = list(rows[0])
@@ -74,6 +79,22 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     session.connection().exec_driver_sql(sql, values)
 
 
+def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: the rows through COPY, in the session's transaction (an executemany would
+    send one INSERT per row). JSON values go as JSON text; psycopg adapts the rest."""
+    columns = list(rows[0])
+    as_json = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    names = ", ".join(f'"{name}"' for name in columns)
+    driver: Any = session.connection().connection.driver_connection
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = list(row.values())
+            for i in as_json:
+                values[i] = _json_text(values[i]) if values[i] is not None else None
+            copy.write_row(values)
+
+
 def _sqlite_values(
     row: dict[str, Any], converters: list[tuple[int, Callable[[Any], Any]]]
 ) -> tuple[Any, ...]:
@@ -85,7 +106,8 @@ def _sqlite_values(
 
 
 def _json_text(value: Any) -> str:
-    return json.dumps(value) if value else ("[]" if isinstance(value, list) else json.dumps(value))
+    """JSON text of a column value; the common empty list without calling the encoder."""
+    return "[]" if isinstance(value, list) and not value else json.dumps(value)
 
 
 _SQLITE_VALUE: dict[type[Any], Callable[[Any], Any]] = {
