@@ -9,6 +9,7 @@ where they fail: CI must run them.
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from collections.abc import Iterator
@@ -99,3 +100,13 @@ def store(store_url: str) -> Iterator[Store]:
     opened = Store.open(store_url, migrate=False)
     yield opened
     opened.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored() -> Iterator[None]:
+    """Commands tune the garbage collector for the process (interlock.runtime.settle_heap);
+    the test process gets its defaults back after each test."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
