@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from interlock.errors import ParseError
 from interlock.watchlists import (
     EntryKind,
+    EntryStatus,
     ImportResult,
     NameStrength,
     PartialDate,
@@ -256,3 +257,32 @@ def test_ofac_random_bytes_raise_only_parse_error(sdn: bytes, alt: bytes) -> Non
 def test_ofac_csv_like_text_raises_only_parse_error(text: str) -> None:
     with contextlib.suppress(ParseError):
         read_ofac(("1,x,individual,P,,,,,,,," + text).encode(), text.encode())
+
+
+@needs_un
+def test_un_gender_nominator_reason_and_status(un: ImportResult) -> None:
+    by_id = _by_id(un)
+    assert by_id["TAi.013"].gender == "M"
+    assert by_id["TAi.005"].gender is None  # no GENDER element
+    assert by_id["TAi.005"].nominating_source == "UN Security Council (Taliban)"
+    assert by_id["TAi.005"].reason == by_id["TAi.005"].remarks
+    assert all(len(e.reason) <= 500 and e.status is EntryStatus.ACTIVE for e in un.entries)
+
+
+@pytest.mark.parametrize(
+    ("remark", "gender"),
+    [
+        ("Gender Male.", "M"),
+        ("DOB 1960; Gender Female", "F"),
+        ("Ministry of Gender and Culture.", None),
+    ],
+)
+def test_ofac_gender_from_remarks(remark: str, gender: str | None) -> None:
+    assert read_ofac(SDN_ROW.format(n=1, r=remark).encode()).entries[0].gender == gender
+
+
+def test_ofac_programs_become_the_reason() -> None:
+    row = '7,"ROE, Jan",individual,"IRAN] [SDGT] [IRGC",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n'
+    entry = read_ofac(row.encode()).entries[0]
+    assert (entry.reason, entry.nominating_source) == ("IRAN; SDGT; IRGC", "OFAC")
+    assert entry.source_reference == "IRAN] [SDGT] [IRGC"

@@ -18,9 +18,14 @@ from interlock.ingest.service import expand_paths
 from interlock.logs import configure_logging
 from interlock.runtime import settle_heap
 from interlock.settings import get_settings
+from interlock.watchlists.model import ListType
 
 if TYPE_CHECKING:
+    from interlock.model import Issue
+    from interlock.screening import Screener
+    from interlock.screening.lists import LoadedLists
     from interlock.store import Store
+    from interlock.watchlists.model import WatchlistEntry
 
 app = typer.Typer(
     help="Interlock node: traveller data ingestion, screening, review and sharing.",
@@ -94,6 +99,111 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ParseError(exc.strerror or "cannot read", location=str(path)) from None
+
+
+WatchlistOption = Annotated[
+    list[str],
+    typer.Option(
+        "--watchlist",
+        help="A watchlist file or folder (UN XML, OFAC CSV trio, FtM JSON, list CSV) or the "
+        "name of a list in the node's store; repeat for several.",
+    ),
+]
+ThresholdOption = Annotated[
+    float | None,
+    typer.Option(help="Lowest score reported (default: the screener's documented threshold).",
+                 min=0.0, max=1.0),
+]  # fmt: skip
+LimitOption = Annotated[int, typer.Option(help="Most matches per traveller.", min=1)]
+JsonOption = Annotated[bool, typer.Option("--json", help="One JSON object per traveller per line.")]
+
+
+@app.command()
+def screen(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Traveller files or folders: PAXLST, PNRGOV, MRZ, CSV, JSONL queries."),
+    ],
+    watchlist: WatchlistOption,
+    threshold: ThresholdOption = None,
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen every traveller in the inputs against the watchlists (nothing is stored).
+
+    PNR travellers are screened only against lists of persons sought or under alert (SG-17).
+    """
+    from interlock.screening.queries import read_queries
+    from interlock.screening.report import ResultTable, result_object
+
+    screener, loaded, cut = _screener(watchlist, threshold)
+    sought = loaded.sought()
+    table = ResultTable()
+    for path in expand_paths(inputs):
+        issues: list[Issue] = []
+        for query, view in read_queries(path, issues=issues):
+            lists = sought if view.get("format") == "pnrgov" else None
+            found = [] if lists == [] else screener.screen(query, threshold=cut, limit=limit,
+                                                           lists=lists)  # fmt: skip
+            if as_json:
+                sys.stdout.write(json.dumps(result_object(view, found), ensure_ascii=False) + "\n")
+            table.add(view, found)
+        for issue in issues:
+            err.print(f"[yellow]warning:[/] {issue}", highlight=False, soft_wrap=True)
+    if not as_json:
+        table.print(out)
+    err.print(f"{table.screened} travellers screened against {len(screener)} entries")
+
+
+@app.command()
+def match(
+    watchlist: WatchlistOption,
+    name: Annotated[str, typer.Option(help="The whole name, in any order.")],
+    birth_date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    nationality: Annotated[
+        str | None, typer.Option(help="ISO 3166 alpha-2/alpha-3 or ICAO 9303 code.")
+    ] = None,
+    gender: Annotated[str | None, typer.Option(help="M or F.")] = None,
+    document: Annotated[str | None, typer.Option(help="Travel document number.")] = None,
+    document_country: Annotated[
+        str | None, typer.Option(help="Issuing country of the document.")
+    ] = None,
+    threshold: ThresholdOption = None,
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen one person given on the command line against the watchlists."""
+    from interlock.screening.queries import query_from_mapping, query_view
+    from interlock.screening.report import ResultTable, result_object
+
+    fields = {"name": name, "birth_date": birth_date, "nationality": nationality, "gender": gender,
+              "document_number": document, "document_country": document_country}  # fmt: skip
+    query = query_from_mapping(fields, location="command line")
+    screener, _loaded, cut = _screener(watchlist, threshold)
+    found = screener.screen(query, threshold=cut, limit=limit)
+    if as_json:
+        sys.stdout.write(json.dumps(result_object(query_view(query), found), ensure_ascii=False))
+        sys.stdout.write("\n")
+        return
+    table = ResultTable()
+    table.add(query_view(query), found)
+    table.print(out)
+
+
+def _screener(specs: list[str], threshold: float | None) -> tuple[Screener, LoadedLists, float]:
+    """One screener over every list asked for, and the threshold to use."""
+    from datetime import date
+
+    from interlock.screening import DEFAULT_THRESHOLD, Screener
+    from interlock.screening.lists import load_lists
+
+    today = date.today()
+    with err.status("loading watchlists"):
+        loaded = load_lists(specs, today=today, open_store=_open_store)
+        screener = Screener(loaded.entries, today=today)
+    for issue in loaded.issues:
+        err.print(f"[yellow]watchlist warning:[/] {issue}", highlight=False, soft_wrap=True)
+    return screener, loaded, DEFAULT_THRESHOLD if threshold is None else threshold
 
 
 @app.command()
@@ -236,6 +346,190 @@ def generate_traffic_cmd(
         paths = write_traffic(traffic, out_dir, on_file=lambda _p: bar.advance(task))
     out.print(f"wrote {len(paths)} files for {len(traffic.flights)} flights "
               f"({travellers} passengers) to {out_dir}")  # fmt: skip
+
+
+watchlist_app = typer.Typer(
+    help="Managed watchlists in the node's store: import versions, list, diff, show, delist.",
+    no_args_is_help=True,
+)
+app.add_typer(watchlist_app, name="watchlist")
+ListJsonOption = Annotated[bool, typer.Option("--json", help="JSON output, one object a line.")]
+
+
+@watchlist_app.command("import")
+def watchlist_import(
+    path: Annotated[
+        Path, typer.Argument(help="The list: UN XML, OFAC folder or sdn.csv, FtM JSON, list CSV.")
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="Name in the store (default: the format's, or the file's).")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Who owns the list (required when the file does not say).")
+    ] = None,
+    legal_basis: Annotated[
+        str | None,
+        typer.Option("--legal-basis", help="The law the list is kept under (required likewise)."),
+    ] = None,
+    list_type: Annotated[
+        ListType | None,
+        typer.Option("--type", help="sought: persons sought or under alert; documents; other."),
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="A line on what the list is.")] = None,
+    as_json: ListJsonOption = False,
+) -> None:
+    """Import a version of a list into the node's store and print what it changed.
+
+    The same file again changes nothing. Entries the new version no longer carries are
+    delisted, kept for audit, and stop matching at once (SG-18). A new list needs its owner
+    and legal basis (SG-17); options given for a stored list update its registry record.
+    """
+    from dataclasses import replace
+
+    from interlock.watchlists.detect import read_watchlist
+    from interlock.watchlists.display import print_import
+    from interlock.watchlists.registry import import_record
+    from interlock.watchlists.versions import source_digest
+
+    with err.status(f"reading {path}"):
+        read = read_watchlist(path)
+    from_file = replace(read.info, name=name or read.info.name)
+    store = _open_store()
+    try:
+        stored = store.watchlists.get(from_file.name)
+        record, register = import_record(
+            from_file, stored.info if stored else None, owner=owner, legal_basis=legal_basis,
+            list_type=list_type, description=description,
+        )  # fmt: skip
+        if register:
+            store.watchlists.register(record)
+        summary = store.watchlists.import_version(
+            record, read.entries, source_name=path.name, sha256=source_digest(path),
+            issues=read.issues,
+        )  # fmt: skip
+    finally:
+        store.dispose()
+    if as_json:
+        line = {"list": record.name, "format": read.format, "source": str(path),
+                **summary.to_dict()}  # fmt: skip
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return
+    print_import(out, record.name, path.name, summary)
+    for issue in summary.issues[:20]:
+        err.print(f"[yellow]warning:[/] {issue}", highlight=False, soft_wrap=True)
+    if len(summary.issues) > 20:
+        err.print(f"… and {len(summary.issues) - 20} more warnings")
+
+
+@watchlist_app.command("list")
+def watchlist_list(as_json: ListJsonOption = False) -> None:
+    """The lists in the node's store: type, owner, current version, entries that may match
+    today (active), entries on the list, refresh date of the list, import time."""
+    from interlock.watchlists.display import print_lists
+
+    store = _open_store()
+    try:
+        lists = store.watchlists.lists()
+    finally:
+        store.dispose()
+    if not as_json:
+        print_lists(out, lists)
+        return
+    for stored in lists:
+        sys.stdout.write(json.dumps(stored.to_dict(), ensure_ascii=False) + "\n")
+
+
+@watchlist_app.command("diff")
+def watchlist_diff(
+    old: Annotated[
+        str, typer.Argument(help="A list file or folder, or LIST@VERSION in the store.")
+    ],
+    new: Annotated[str, typer.Argument(help="Likewise; LIST alone means its current version.")],
+    as_json: ListJsonOption = False,
+) -> None:
+    """Entries added, removed and changed (with the fields that changed) between two versions
+    of a list: two files, two stored versions (LIST@1 LIST@2), or a stored version and a file."""
+    from interlock.watchlists.display import diff_object, print_diff
+    from interlock.watchlists.versions import diff_entries
+
+    opened: list[Store] = []
+    try:
+        before, after = (_diff_side(spec, opened) for spec in (old, new))
+    finally:
+        for store in opened:
+            store.dispose()
+    diff = diff_entries(before, after)
+    if as_json:
+        sys.stdout.write(json.dumps(diff_object(old, new, diff), ensure_ascii=False) + "\n")
+    else:
+        print_diff(out, old, new, diff)
+
+
+def _diff_side(spec: str, opened: list[Store]) -> list[WatchlistEntry]:
+    """The entries of a diff side: a file read, or a stored version (the store opened once)."""
+    import re
+
+    from interlock.errors import NotFoundError
+    from interlock.watchlists.detect import read_watchlist
+    from interlock.watchlists.versions import unique_entries
+
+    if Path(spec).exists():
+        read = read_watchlist(Path(spec))
+        return unique_entries(read.entries, read.issues)
+    found = re.fullmatch(r"(.+)@(\d+)", spec)
+    name, version = (found.group(1), int(found.group(2))) if found else (spec, None)
+    if not opened:
+        opened.append(_open_store())
+    if opened[0].watchlists.get(name) is None:
+        raise NotFoundError(f"{spec}: no such file, and no list {name!r} in the node's store")
+    return opened[0].watchlists.entries_at(name, version)
+
+
+@watchlist_app.command("show")
+def watchlist_show(
+    list_name: Annotated[str, typer.Argument(metavar="LIST", help="The list's name.")],
+    entry_id: Annotated[str, typer.Argument(help="The entry's id in the list (e.g. QDi.001).")],
+    as_json: ListJsonOption = False,
+) -> None:
+    """One entry of a stored list: status in force, versions, names, dates, documents, the
+    nominating source, reason, review-by date and any status decisions taken by hand."""
+    from interlock.errors import NotFoundError
+    from interlock.watchlists.display import entry_object, print_entry
+
+    store = _open_store()
+    try:
+        stored = store.watchlists.entry(list_name, entry_id)
+    finally:
+        store.dispose()
+    if stored is None:
+        raise NotFoundError(f"list {list_name!r} has no entry {entry_id!r}")
+    if as_json:
+        sys.stdout.write(json.dumps(entry_object(list_name, stored), ensure_ascii=False) + "\n")
+    else:
+        print_entry(out, list_name, stored)
+
+
+@watchlist_app.command("delist")
+def watchlist_delist(
+    list_name: Annotated[str, typer.Argument(metavar="LIST", help="The list's name.")],
+    entry_id: Annotated[str, typer.Argument(help="The entry's id in the list.")],
+    reason: Annotated[str, typer.Option(help="Why; kept with the decision (required).")],
+    as_json: ListJsonOption = False,
+) -> None:
+    """Delist an entry by hand: it stops matching at once and stays delisted across
+    re-imports; the decision and its reason are kept (SG-18)."""
+    from interlock.watchlists.display import entry_object
+    from interlock.watchlists.model import EntryStatus
+
+    store = _open_store()
+    try:
+        stored = store.watchlists.set_status(list_name, entry_id, EntryStatus.DELISTED, reason)
+    finally:
+        store.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps(entry_object(list_name, stored), ensure_ascii=False) + "\n")
+        return
+    out.print(f"{entry_id} of {list_name}: delisted; it no longer matches", highlight=False)
 
 
 def run() -> None:

@@ -41,8 +41,12 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
     _planned("SG-13", "No self-learning", 4),
     _planned("SG-14", "Review-by date", 4),
     _planned("SG-15", "Rule quality", 4),
-    _planned("SG-17", "Source registry", 3),
-    _planned("SG-18", "Entry hygiene", 3),
+    Safeguard("SG-17", "Source registry", Status.IMPLEMENTED,
+              "interlock.store.watchlists registers each list with owner, legal basis, type and "
+              "refresh date; interlock.watchlists.registry refuses a list without them"),
+    Safeguard("SG-18", "Entry hygiene", Status.IMPLEMENTED,
+              "interlock.store.watchlists: entries keep nominating source, reason, review-by; "
+              "active_entries leaves out delisted, removed and expired ones"),
     _planned("SG-19", "Source confirmation", 5),
     _planned("SG-20", "Alert states", 4),
     _planned("SG-21", "Reasoned review", 4),

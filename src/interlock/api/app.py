@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI
 
 import interlock
-from interlock.api import flights, messages
+from interlock.api import flights, match, messages
 from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
 from interlock.runtime import settle_heap
+from interlock.screening.stored import StoredScreener
 from interlock.settings import Settings, get_settings
 from interlock.store import Store
 
@@ -21,9 +22,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The node's API over its store (migrated on creation). OpenAPI at ``/docs``."""
     settings = settings or get_settings()
     store = Store.from_settings(settings)
+    screening = StoredScreener(store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        screening.current()  # index the stored lists before the first request
         settle_heap()
         yield
         store.dispose()
@@ -31,9 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Interlock", version=interlock.__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.store = store
+    app.state.screening = screening
     install_error_handler(app)
     app.include_router(messages.router)
     app.include_router(flights.router)
+    app.include_router(match.router)
+    app.include_router(match.yente_router)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     return app
 

@@ -29,11 +29,13 @@ from interlock.store.schema import (
 )
 from interlock.store.travellers import BookingRepository, TravellerRepository
 from interlock.store.views import MessageStatus
+from interlock.store.watchlists import WatchlistRepository
 from interlock.store.writer import StoredContent, store_parsed
 
 
 class Store:
-    """The node's store. Repositories: ``messages``, ``flights``, ``travellers``, ``bookings``."""
+    """The node's store. Repositories: ``messages``, ``flights``, ``travellers``, ``bookings``,
+    ``watchlists``."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -42,6 +44,7 @@ class Store:
         self.flights = FlightRepository(self.sessions)
         self.travellers = TravellerRepository(self.sessions)
         self.bookings = BookingRepository(self.sessions)
+        self.watchlists = WatchlistRepository(self.sessions)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:

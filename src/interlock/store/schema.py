@@ -229,3 +229,97 @@ class TravelDocumentRow(Base):
 
 Index("ix_flight_version_flight_current", FlightVersionRow.flight_id, FlightVersionRow.is_current)
 Index("ix_booking_locator", BookingRow.carrier, BookingRow.record_locator)
+
+
+class WatchlistRow(Base):
+    """A managed watchlist and its registry record (SG-17): owner, legal basis, what it holds."""
+
+    __tablename__ = "watchlists"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
+    owner: Mapped[str] = mapped_column(String)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    list_type: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    current_version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WatchlistVersionRow(Base):
+    """One imported publication of a list: the file it came from and what it changed."""
+
+    __tablename__ = "watchlist_versions"
+    __table_args__ = (UniqueConstraint("watchlist_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source_name: Mapped[str] = mapped_column(String)
+    sha256: Mapped[str] = mapped_column(String(64))
+    refreshed_on: Mapped[date | None] = mapped_column(Date)
+    added: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    issues: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class WatchlistEntryRow(Base):
+    """An entry of a list as last imported (``data``: the whole entry as JSON). An entry gone
+    from the list is kept for audit: ``status`` delisted, ``removed_in_version`` set (SG-18).
+    ``manual_status`` is the last decision taken by hand (see ``watchlist_status_changes``)."""
+
+    __tablename__ = "watchlist_entries"
+    __table_args__ = (UniqueConstraint("watchlist_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"))
+    entry_id: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    manual_status: Mapped[str | None] = mapped_column(String(16))
+    review_by: Mapped[date | None] = mapped_column(Date)
+    nominating_source: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_version: Mapped[int] = mapped_column(Integer)
+    last_changed_version: Mapped[int] = mapped_column(Integer)
+    removed_in_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class WatchlistChangeRow(Base):
+    """What one version did to one entry: added, removed or changed. ``before`` is the entry as
+    it was (changed and removed entries), so any earlier version can be rebuilt."""
+
+    __tablename__ = "watchlist_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("watchlist_versions.id", ondelete="CASCADE"), index=True
+    )
+    entry_id: Mapped[str] = mapped_column(String)
+    change: Mapped[str] = mapped_column(String(16))
+    before_hash: Mapped[str | None] = mapped_column(String(64))
+    after_hash: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
+class WatchlistStatusChangeRow(Base):
+    """Append-only record of an entry's status set by hand, with the reason (SG-18)."""
+
+    __tablename__ = "watchlist_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_row_id: Mapped[int] = mapped_column(
+        ForeignKey("watchlist_entries.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+Index("ix_watchlist_entries_list_status", WatchlistEntryRow.watchlist_id, WatchlistEntryRow.status)

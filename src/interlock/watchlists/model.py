@@ -15,6 +15,22 @@ class EntryKind(StrEnum):
 
     PERSON = "person"
     ENTITY = "entity"
+    DOCUMENT = "document"  # an entry of a lost/stolen travel document list: no names
+
+
+class EntryStatus(StrEnum):
+    """Whether an entry may still produce hits (SG-18)."""
+
+    ACTIVE = "active"
+    DELISTED = "delisted"
+
+
+class ListType(StrEnum):
+    """What a list holds (SG-17); PNR is screened only against ``sought`` lists."""
+
+    SOUGHT = "sought"  # persons sought or under alert
+    DOCUMENTS = "documents"  # lost, stolen or invalidated travel documents
+    OTHER = "other"  # e.g. financial sanctions without a travel measure
 
 
 class NameStrength(StrEnum):
@@ -70,6 +86,29 @@ class WatchlistEntry:
     listed_on: date | None = None
     source_reference: str = ""
     remarks: str = ""
+    gender: str | None = None  # "M" or "F" where the list says
+    nominating_source: str = ""  # the authority that nominated the entry
+    reason: str = ""  # why listed (the list's own words, short)
+    review_by: date | None = None  # after this day the entry stops matching (SG-18)
+    status: EntryStatus = EntryStatus.ACTIVE
+
+    def is_active(self, today: date) -> bool:
+        """An entry matches only while active and not past its review-by date (SG-18)."""
+        if self.status is not EntryStatus.ACTIVE:
+            return False
+        return self.review_by is None or today <= self.review_by
+
+
+@dataclass(slots=True)
+class ListInfo:
+    """The registry record of a list (SG-17): who owns it, on what legal basis, what it holds."""
+
+    name: str
+    owner: str
+    legal_basis: str
+    list_type: ListType
+    refreshed_on: date | None = None
+    description: str = ""
 
 
 @dataclass(slots=True)

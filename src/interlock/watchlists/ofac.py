@@ -30,6 +30,7 @@ from interlock.watchlists.model import (
 )
 
 LIST_NAME = "OFAC SDN"
+NOMINATOR = "OFAC"
 
 _EMPTY = "-0-"
 _SDN_COLUMNS = 12
@@ -108,6 +109,9 @@ def _sdn_entry(row: list[str]) -> WatchlistEntry | None:
         documents=remarks.documents,
         source_reference=row[3],
         remarks=row[11],
+        gender=remarks.gender,
+        nominating_source=NOMINATOR,
+        reason=programs(row[3]),
     )
     entry.names.extend(EntryName(n, strength=NameStrength.WEAK_ALIAS) for n in remarks.weak_aliases)
     return entry
@@ -143,6 +147,7 @@ class _Remarks:
     nationalities: list[str] = field(default_factory=list)
     documents: list[EntryDocument] = field(default_factory=list)
     weak_aliases: list[str] = field(default_factory=list)
+    gender: str | None = None
 
 
 _MONTHS = {
@@ -157,6 +162,7 @@ _DOB = re.compile(
     r"DOB (circa )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})"
     r"(?: to (?:\d{1,2} )?(?:[A-Za-z]{3} )?(\d{4}))?$"
 )
+_GENDER = {"Gender Male": "M", "Gender Female": "F"}
 _WEAK_ALIAS = re.compile(r"a\.k\.a\. '([^']+)'")
 
 
@@ -175,7 +181,15 @@ def read_remarks(text: str) -> _Remarks:
                 remarks.nationalities.append(country)
         elif item.startswith("Passport "):
             remarks.documents.append(_passport(item.removeprefix("Passport ")))
+        elif item in _GENDER:
+            remarks.gender = _GENDER[item]
     return remarks
+
+
+def programs(field: str) -> str:
+    """The sanctions programs of an SDN row, ``IRAN] [SDGT`` → ``IRAN; SDGT``."""
+    names = (part.strip(" []") for part in field.split("] ["))
+    return "; ".join(name for name in names if name)
 
 
 def _dob(item: str) -> PartialDate | None:

@@ -6,6 +6,7 @@ billion-laughs or external-entity payload is a :class:`ParseError`, never expand
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
@@ -19,6 +20,7 @@ from interlock.watchlists.model import (
     EntryDocument,
     EntryKind,
     EntryName,
+    EntryStatus,
     ImportResult,
     NameStrength,
     PartialDate,
@@ -37,6 +39,10 @@ _ALIAS_QUALITY = {
     "low": NameStrength.WEAK_ALIAS,
 }
 _NO_VALUE = {"", "na", "n/a"}
+_GENDER = {"male": "M", "female": "F"}
+NOMINATOR = "UN Security Council"
+REASON_LIMIT = 500  # characters kept of COMMENTS1 as the entry's reason
+_DATE_GENERATED = re.compile(rb"<CONSOLIDATED_LIST\b[^>]*?\bdateGenerated=[\"'](\d{4}-\d{2}-\d{2})")
 
 
 def read_un_xml(data: bytes, *, source: str = "") -> ImportResult:
@@ -60,6 +66,24 @@ def read_un_xml(data: bytes, *, source: str = "") -> ImportResult:
             else:
                 result.entries.append(entry)
     return result
+
+
+def date_generated(data: bytes) -> date | None:
+    """The day in the root element's ``dateGenerated`` attribute, or None where absent."""
+    match = _DATE_GENERATED.search(data[:4096])
+    return _iso_date(match.group(1).decode("ascii")) if match else None
+
+
+def shorten(text: str, limit: int = REASON_LIMIT) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut.rstrip(" ,;.") + "…"
+
+
+def _nominator(list_type: str) -> str:
+    return f"{NOMINATOR} ({list_type})" if list_type else NOMINATOR
 
 
 def _parse(data: bytes, source: str) -> Element:
@@ -103,8 +127,12 @@ def _read_record(record: Element, kind: EntryKind) -> WatchlistEntry | None:
         listed_on=_iso_date(_child(record, "LISTED_ON")),
         source_reference=_child(record, "UN_LIST_TYPE"),
         remarks=_child(record, "COMMENTS1"),
+        nominating_source=_nominator(_child(record, "UN_LIST_TYPE")),
+        reason=shorten(_child(record, "COMMENTS1")),
+        status=EntryStatus.ACTIVE,
     )
     if kind is EntryKind.PERSON:
+        entry.gender = _GENDER.get(_child(record, "GENDER").casefold())
         entry.birth_dates = [
             d for d in map(_birth_date, record.iterfind("INDIVIDUAL_DATE_OF_BIRTH")) if d
         ]

@@ -1,0 +1,430 @@
+"""The explainable score: weighted features of a query against one watchlist entry.
+
+Every part of the score is an :class:`Explanation` (feature, weight, the two values, a reason),
+so a reviewer sees which field matched which value and how much it weighed (SG-21, SG-46).
+
+The name score aligns the words of two names one to one whatever their order, each pair scored
+by spelling (Jaro-Winkler and edit distance) or, across scripts and romanisations, by consonant
+skeleton. Each word weighs by how much it tells apart: rare words in the list weigh more than
+Muhammad or Ali, particles and legal forms little, initials half. Words left over on either side
+count against the name in proportion to their weight. Birth date, nationality, gender and
+document numbers then adjust the name score as weak or strong evidence, per the policy in
+:data:`EVIDENCE`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from interlock.screening.model import Explanation, Query
+from interlock.screening.normalize import NameForm, Token, latin_skeleton, prepare_name
+from interlock.watchlists.model import (
+    EntryKind,
+    NameStrength,
+    PartialDate,
+    WatchlistEntry,
+)
+
+# Score adjustments for evidence beside the name (added to the name score, then clipped to 0..1).
+EVIDENCE: dict[str, float] = {
+    "birth_date_exact": 0.06,
+    "birth_date_year": 0.03,
+    "birth_date_near": -0.04,  # year ±1 or day and month swapped: weak evidence against
+    "birth_date_differs": -0.16,  # exact dates two or more years apart
+    "nationality_match": 0.02,
+    "nationality_differs": -0.03,
+    "gender_differs": -0.06,
+    "document_match": 0.35,
+}
+WEAK_ALIAS_FACTOR = 0.92
+# The least score of an entry whose document (number and issuer) the query carries.
+DOCUMENT_FLOOR = 0.85
+# Words so common in names worldwide that they tell little apart whatever the list says.
+COMMON_WORDS = (
+    "muhammad mohammed mohammad mohamed ahmad ahmed ali hassan hasan hussein husain hussain "
+    "abdallah abdullah abdul abu khan mahmoud mahmud omar umar ibrahim ismail yusuf yousef "
+    "mustafa mostafa said saeed khalid karim rahman rahim aziz jan gul shah haji "
+    "kim lee park choi jung kang cho yoon jang lim han wang li zhang liu chen yang huang zhao wu "
+    "zhou nguyen tran le pham singh kumar sharma patel smith johnson williams brown jones garcia "
+    "rodriguez martinez hernandez lopez gonzalez perez sanchez john james david maria mary jose "
+    "ivanov ivan petrov sergey alexander aleksandr vladimir"
+)
+COMMON_SKELETONS = frozenset(latin_skeleton(word) for word in COMMON_WORDS.split())
+
+
+@dataclass(slots=True)
+class PreparedName:
+    """An entry's name, normalised once at load."""
+
+    form: NameForm
+    strength: NameStrength
+    display: str
+
+
+@dataclass(slots=True)
+class PreparedEntry:
+    """A watchlist entry with its names normalised and documents keyed, ready to score."""
+
+    entry: WatchlistEntry
+    names: tuple[PreparedName, ...]
+    documents: frozenset[str] = field(default_factory=frozenset)
+
+
+def prepare_entry(entry: WatchlistEntry) -> PreparedEntry:
+    """Normalise an entry's names and document numbers (once, when a list is loaded)."""
+    organisation = entry.kind is EntryKind.ENTITY
+    names = tuple(
+        PreparedName(prepare_name(name.full, organisation), name.strength, name.full)
+        for name in entry.names
+        if name.full.strip()
+    )
+    documents = frozenset(
+        number for number in (normalise_document(doc.number) for doc in entry.documents) if number
+    )
+    return PreparedEntry(entry, names, documents)
+
+
+def normalise_document(number: str | None) -> str:
+    """A document number compared exactly: upper case, letters and digits only."""
+    if not number:
+        return ""
+    return "".join(char for char in number.upper() if char.isalnum())
+
+
+WeightFn = Callable[[Token], float]
+
+
+def default_weight(token: Token) -> float:
+    """A word's weight without list statistics."""
+    if token.minor:
+        return 0.15
+    if token.initial:
+        return 0.4
+    weight = 1.0
+    if token.skeleton in COMMON_SKELETONS:
+        weight = 0.45
+    if len(token.skeleton) <= 1:
+        weight *= 0.6
+    return weight
+
+
+class IdfWeights:
+    """Word weights from how many of the list's names carry each skeleton (inverse document
+    frequency), memoised per word; a new instance is made when the list changes."""
+
+    def __init__(self, frequencies: Mapping[str, int], total: int) -> None:
+        self._frequencies = frequencies
+        self._total = total
+        self._scale = math.log(total + 1.0)
+        self._memo: dict[Token, float] = {}
+
+    def __call__(self, token: Token) -> float:
+        value = self._memo.get(token)
+        if value is None:
+            value = self._memo[token] = self._compute(token)
+        return value
+
+    def _compute(self, token: Token) -> float:
+        base = default_weight(token)
+        if token.minor or token.initial or self._total < 50:
+            return base
+        count = self._frequencies.get(token.skeleton, 0)
+        rarity = math.log((self._total + 1.0) / (count + 1.0)) / self._scale
+        return base * (0.35 + 0.65 * rarity)
+
+
+# Letters that romanisations of Arabic and Persian interchange (ض ظ ذ as d/dh/z, ث as th/s,
+# ق as q/k/g/gh, خ as kh/h): one class each when an Arabic-script word meets a Latin one.
+_COARSE = str.maketrans({"Z": "D", "S": "T", "G": "K", "J": "K", "X": "H", "P": "B", "W": "F"})
+_SIMILARITIES: dict[tuple[Token, Token], float] = {}
+_SIMILARITY_CACHE_LIMIT = 2_000_000
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    """How alike two name words are, 0..1, by spelling or, across scripts, by skeleton (cached)."""
+    key = (a, b)
+    value = _SIMILARITIES.get(key)
+    if value is None:
+        if len(_SIMILARITIES) >= _SIMILARITY_CACHE_LIMIT:
+            _SIMILARITIES.clear()
+        value = _SIMILARITIES[key] = _token_similarity(a, b)
+    return value
+
+
+def _token_similarity(a: Token, b: Token) -> float:
+    if a.initial or b.initial:
+        if a.initial and b.initial:
+            return 1.0 if a.text == b.text else 0.0
+        long = b if a.initial else a
+        short = a if a.initial else b
+        return 0.7 if long.text[:1] == short.text else 0.0
+    if a.arabic or b.arabic:
+        if a.skeleton == b.skeleton:
+            return 0.95
+        coarse_a = a.skeleton.translate(_COARSE)
+        coarse_b = b.skeleton.translate(_COARSE)
+        if coarse_a == coarse_b:
+            return 0.9
+        sim = Levenshtein.normalized_similarity(coarse_a, coarse_b)
+        return 0.55 + 0.35 * sim if sim >= 0.6 else sim * 0.5
+    if a.text == b.text:
+        return 1.0
+    spelled = 0.5 * JaroWinkler.similarity(a.text, b.text) + 0.5 * (
+        Levenshtein.normalized_similarity(a.text, b.text)
+    )
+    if a.skeleton == b.skeleton and len(a.skeleton) >= 3 and spelled >= 0.55:
+        spelled = max(spelled, 0.92)  # a transliteration variant: Mohammed / Muhammad
+    return spelled
+
+
+@dataclass(slots=True)
+class NameScore:
+    """The outcome of comparing two names, with the aligned words for explanations."""
+
+    score: float
+    pairs: list[tuple[Token, Token, float]]
+    extra_query: list[Token]
+    extra_entry: list[Token]
+    script: str = "latin"
+
+
+_PAIR_FLOOR = 0.55
+EXTRA_ENTRY = 0.6
+EXTRA_CONFLICT = 1.3
+_FULL_CREDIT = 0.85
+
+
+def _credit(similarity: float) -> float:
+    """What a word pair adds: its similarity, less and less below 0.85 (near misses are often
+    other names: Angela / Angelo counts, Merkel / Mercaz hardly)."""
+    if similarity >= _FULL_CREDIT:
+        return similarity
+    return similarity * (similarity / _FULL_CREDIT) ** 3
+
+
+def compare_names(
+    query: NameForm,
+    entry: NameForm,
+    weight: WeightFn = default_weight,
+    query_weights: Sequence[float] | None = None,
+) -> NameScore:
+    """Align two names word by word, in any order, and score the weighted share that matched."""
+    if query.cjk and entry.cjk:
+        cjk = 1.0 if query.cjk == entry.cjk else ratio(query.cjk, entry.cjk) / 100.0
+        return NameScore(cjk * 0.98 if cjk < 1.0 else 1.0, [], [], [], script="cjk")
+    q_tokens = query.core
+    e_tokens = entry.core
+    if not q_tokens or not e_tokens:
+        return NameScore(0.0, [], list(q_tokens), list(e_tokens))
+    wq = query_weights if query_weights is not None else [weight(t) for t in q_tokens]
+    we = [weight(t) for t in e_tokens]
+    similarity = token_similarity
+    scored = [
+        (similarity(a, b), i, j) for i, a in enumerate(q_tokens) for j, b in enumerate(e_tokens)
+    ]
+    scored.sort(reverse=True)
+    free_q = [True] * len(q_tokens)
+    free_e = [True] * len(e_tokens)
+    pairs: list[tuple[Token, Token, float]] = []
+    matched = 0.0
+    paired = 0.0
+    for sim, i, j in scored:
+        if sim < _PAIR_FLOOR:
+            break
+        if free_q[i] and free_e[j]:
+            free_q[i] = free_e[j] = False
+            pairs.append((q_tokens[i], e_tokens[j], sim))
+            both = wq[i] + we[j]
+            paired += both
+            matched += both * (sim if sim >= _FULL_CREDIT else _credit(sim))
+    extra_q_weight = sum(w for w, free in zip(wq, free_q, strict=True) if free)
+    extra_e_weight = sum(w for w, free in zip(we, free_e, strict=True) if free)
+    # Words only the list has (father's, tribal names) count less than words only the query
+    # has; words left over on both sides disagree, which counts more.
+    if extra_q_weight and extra_e_weight:
+        total = paired + (extra_q_weight + extra_e_weight) * EXTRA_CONFLICT
+    else:
+        total = paired + extra_q_weight + extra_e_weight * EXTRA_ENTRY
+    score = matched / total if total else 0.0
+    extra_q = [t for t, free in zip(q_tokens, free_q, strict=True) if free]
+    extra_e = [t for t, free in zip(e_tokens, free_e, strict=True) if free]
+    arabic = any(t.arabic for t in q_tokens) or any(t.arabic for t in e_tokens)
+    if (extra_q or extra_e) and not arabic:
+        joined = ratio("".join(t.text for t in q_tokens), "".join(t.text for t in e_tokens)) / 100.0
+        if joined > score and joined >= 0.9:
+            score = joined * 0.97
+            extra_q, extra_e = [], []
+    return NameScore(score, pairs, extra_q, extra_e, script="arabic" if arabic else "latin")
+
+
+def _date_text(value: PartialDate) -> str:
+    text = f"{value.year:04d}"
+    if value.month:
+        text += f"-{value.month:02d}"
+        if value.day:
+            text += f"-{value.day:02d}"
+    if value.range_to_year:
+        text += f"..{value.range_to_year:04d}"
+    if value.approximate:
+        text = "~" + text
+    return text
+
+
+def compare_birth_dates(query: PartialDate, entry: PartialDate) -> tuple[str, float, str]:
+    """The DOB feature for one pair of dates: (evidence key or "", adjustment, reason)."""
+    if entry.range_to_year is not None:
+        if entry.year <= query.year <= entry.range_to_year:
+            return "birth_date_year", EVIDENCE["birth_date_year"], "birth year within listed range"
+        return "", 0.0, "listed as a range: never counts against"
+    if query.year == entry.year:
+        if query.month and entry.month and query.day and entry.day:
+            if (query.month, query.day) == (entry.month, entry.day):
+                return "birth_date_exact", EVIDENCE["birth_date_exact"], "same date of birth"
+            if (query.month, query.day) == (entry.day, entry.month):
+                return "birth_date_near", EVIDENCE["birth_date_near"], "day and month swapped"
+            if entry.approximate:
+                return "birth_date_year", EVIDENCE["birth_date_year"], "same year (approximate)"
+            return "birth_date_near", EVIDENCE["birth_date_near"], "same year, other day"
+        return "birth_date_year", EVIDENCE["birth_date_year"], "same birth year"
+    if entry.approximate:
+        if abs(query.year - entry.year) <= 5:
+            return "", 0.0, "approximate date: never counts against"
+        return "", 0.0, "approximate date: never counts against"
+    if abs(query.year - entry.year) == 1:
+        return "birth_date_near", EVIDENCE["birth_date_near"], "birth year one apart"
+    return "birth_date_differs", EVIDENCE["birth_date_differs"], "birth years differ"
+
+
+@dataclass(slots=True)
+class EntryScore:
+    """The score of one entry for one query with its explanations."""
+
+    score: float
+    matched_name: str
+    explanations: list[Explanation]
+
+
+def score_prepared(
+    query: Query,
+    query_form: NameForm,
+    prepared: PreparedEntry,
+    weight: WeightFn = default_weight,
+    names: Iterable[PreparedName] | None = None,
+    *,
+    explain: bool = True,
+) -> EntryScore:
+    """Score one prepared entry for a query; ``names`` limits the names tried, and
+    ``explain=False`` skips writing the explanations (the score is the same)."""
+    best: NameScore | None = None
+    best_name: PreparedName | None = None
+    best_value = 0.0
+    query_weights = [weight(token) for token in query_form.core]
+    for name in prepared.names if names is None else names:
+        outcome = compare_names(query_form, name.form, weight, query_weights)
+        value = outcome.score
+        if name.strength is NameStrength.WEAK_ALIAS:
+            value *= WEAK_ALIAS_FACTOR
+        if best is None or value > best_value:
+            best, best_name, best_value = outcome, name, value
+    explanations: list[Explanation] = []
+    score = best_value
+    if explain and best is not None and best_name is not None:
+        explanations.append(_name_explanation(query_form, best_name, best, score))
+    adjustment = 0.0
+    entry = prepared.entry
+    if query.birth_date is not None and entry.birth_dates:
+        _key, value, reason = max(
+            (compare_birth_dates(query.birth_date, listed) for listed in entry.birth_dates),
+            key=lambda item: item[1],
+        )
+        adjustment += value
+        if explain:
+            listed = ", ".join(_date_text(d) for d in entry.birth_dates[:3])
+            explanations.append(
+                Explanation("birth_date", value, _date_text(query.birth_date), listed, reason)
+            )
+    if query.nationality and entry.nationalities:
+        if query.nationality in entry.nationalities:
+            value = EVIDENCE["nationality_match"]
+            reason = "nationality listed"
+        else:
+            value = EVIDENCE["nationality_differs"]
+            reason = "nationality not among the listed ones (weak evidence)"
+        adjustment += value
+        if explain:
+            listed = ", ".join(entry.nationalities)
+            explanations.append(
+                Explanation("nationality", value, query.nationality, listed, reason)
+            )
+    if query.gender and entry.gender and query.gender != entry.gender:
+        value = EVIDENCE["gender_differs"]
+        adjustment += value
+        if explain:
+            explanations.append(
+                Explanation("gender", value, query.gender, entry.gender, "gender differs (weak)")
+            )
+    floor = 0.0
+    number = normalise_document(query.document_number) if prepared.documents else ""
+    if number and number in prepared.documents:
+        listed_doc = next(
+            doc for doc in entry.documents if normalise_document(doc.number) == number
+        )
+        if (
+            not query.document_country
+            or not listed_doc.country
+            or query.document_country == listed_doc.country
+        ):
+            value = EVIDENCE["document_match"]
+            adjustment += value
+            # The same document of the same issuer is an alert whatever the name says
+            # (a lost or stolen document, or a listed person's passport under another name).
+            floor = 1.0 if entry.kind is EntryKind.DOCUMENT else DOCUMENT_FLOOR
+            if explain:
+                explanations.append(
+                    Explanation(
+                        "document",
+                        value,
+                        f"{query.document_country or '?'} {query.document_number}",
+                        f"{listed_doc.country or '?'} {listed_doc.number}",
+                        "same document number and issuer",
+                    )
+                )
+    score = max(floor, min(1.0, max(0.0, score + adjustment)))
+    return EntryScore(score, best_name.display if best_name else "", explanations)
+
+
+def _name_explanation(
+    query_form: NameForm, name: PreparedName, outcome: NameScore, value: float
+) -> Explanation:
+    parts = []
+    for a, b, sim in outcome.pairs:
+        if sim >= 0.999:
+            parts.append(f"{a.text or a.skeleton}={b.text or b.skeleton}")
+        elif a.arabic or b.arabic:
+            parts.append(f"{a.text}~{b.text} (consonants {a.skeleton})")
+        else:
+            parts.append(f"{a.text}~{b.text} ({sim:.2f})")
+    if outcome.extra_query:
+        parts.append("only in query: " + " ".join(t.text for t in outcome.extra_query))
+    if outcome.extra_entry:
+        parts.append("only in list: " + " ".join(t.text for t in outcome.extra_entry))
+    if outcome.script == "cjk":
+        parts = [f"{query_form.cjk} vs {name.form.cjk} compared in their own script"]
+    strength = {
+        NameStrength.PRIMARY: "primary name",
+        NameStrength.ALIAS: "alias",
+        NameStrength.WEAK_ALIAS: "weak alias (counts less)",
+    }[name.strength]
+    reason = f"{strength}; " + "; ".join(parts) if parts else strength
+    return Explanation("name", value, query_form.original, name.display, reason)
+
+
+def score_one(query: Query, entry: WatchlistEntry) -> EntryScore:
+    """Score one entry for a query without a list's statistics (pair comparisons, tests)."""
+    form = prepare_name(query.full_name, query.kind is EntryKind.ENTITY)
+    return score_prepared(query, form, prepare_entry(entry))
