@@ -218,7 +218,8 @@ def ingest(
         bool, typer.Option("--json", help="One JSON outcome per file per line.")
     ] = False,
 ) -> None:
-    """Store messages in the node, idempotently, keeping every manifest version of a flight.
+    """Store messages in the node, idempotently, keeping every manifest version of a flight,
+    and screen their travellers against the node's lists (matches are stored with them).
 
     Exit code 1 when any message failed (it is still recorded, with the reason).
     """
@@ -229,12 +230,14 @@ def ingest(
     ingestor = Ingestor(store)
     settle_heap()
     counts: dict[str, int] = {"stored": 0, "duplicate": 0, "failed": 0}
-    travellers = 0
+    travellers = screened = matches = 0
 
     def report(_path: Path, outcome: IngestOutcome) -> None:
-        nonlocal travellers
+        nonlocal travellers, screened, matches
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
         travellers += outcome.travellers if outcome.status == "stored" else 0
+        screened += outcome.screened
+        matches += outcome.matches
         if as_json:
             sys.stdout.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
         elif outcome.status == "failed":
@@ -247,7 +250,9 @@ def ingest(
         ingestor.ingest_paths(files, on_progress=report, parse_workers=workers, sender=sender)
     store.dispose()
     err.print(f"{len(files)} files: {counts['stored']} stored ({travellers} travellers), "
-              f"{counts['duplicate']} duplicates, {counts['failed']} failed")  # fmt: skip
+              f"{counts['duplicate']} duplicates, {counts['failed']} failed; "
+              f"{screened} travellers screened, {matches} matches stored",
+              soft_wrap=True)  # fmt: skip
     if counts["failed"]:
         raise typer.Exit(1)
 
@@ -383,9 +388,13 @@ def watchlist_import(
     The same file again changes nothing. Entries the new version no longer carries are
     delisted, kept for audit, and stop matching at once (SG-18). A new list needs its owner
     and legal basis (SG-17); options given for a stored list update its registry record.
+    The travellers already stored on flights in the retro-screening window are then screened
+    against the entries the version added or changed, and the matches stored.
     """
     from dataclasses import replace
+    from datetime import UTC, datetime
 
+    from interlock.screening.retro import RetroSummary, retro_screen
     from interlock.watchlists.detect import read_watchlist
     from interlock.watchlists.display import print_import
     from interlock.watchlists.registry import import_record
@@ -407,14 +416,23 @@ def watchlist_import(
             record, read.entries, source_name=path.name, sha256=source_digest(path),
             issues=read.issues,
         )  # fmt: skip
+        retro: RetroSummary | None = None
+        if not summary.duplicate and (summary.added or summary.changed):
+            with err.status("retro-screening stored travellers"):
+                retro = retro_screen(store, record.name, summary.version, now=datetime.now(UTC))
     finally:
         store.dispose()
     if as_json:
         line = {"list": record.name, "format": read.format, "source": str(path),
-                **summary.to_dict()}  # fmt: skip
+                **summary.to_dict(), "retro": retro.to_dict() if retro else None}  # fmt: skip
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         return
     print_import(out, record.name, path.name, summary)
+    if retro is not None:
+        out.print(f"retro-screening: {retro.travellers} travellers on flights departing "
+                  f"{retro.window_start} to {retro.window_end} screened against "
+                  f"{retro.entries} new or changed entries: {retro.matches} matches raised",
+                  highlight=False, soft_wrap=True)  # fmt: skip
     for issue in summary.issues[:20]:
         err.print(f"[yellow]warning:[/] {issue}", highlight=False, soft_wrap=True)
     if len(summary.issues) > 20:

@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interlock.screening.screen import DEFAULT_THRESHOLD
+
 
 class LogFormat(StrEnum):
     TEXT = "text"
@@ -42,6 +44,23 @@ class Settings(BaseSettings):
     )
     max_message_bytes: int = Field(
         default=20 * 1024 * 1024, description="Largest message accepted over HTTP, in bytes."
+    )
+    screen_threshold: float = Field(
+        default=DEFAULT_THRESHOLD,
+        ge=0.0,
+        le=1.0,
+        description="Lowest score of a match stored when travellers are screened (ingest, "
+        "retro-screening).",
+    )
+    retro_window_past_days: int = Field(
+        default=30,
+        ge=0,
+        description="Retro-screening covers flights that departed up to this many days ago.",
+    )
+    retro_window_future_hours: int = Field(
+        default=72,
+        ge=0,
+        description="… and flights departing up to this many hours from now.",
     )
 
     @property

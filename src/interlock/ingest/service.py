@@ -6,8 +6,9 @@ Order of work, so that nothing accepted is ever lost:
    the same bytes a second time are not stored again and the outcome is ``duplicate``;
 2. the bytes are parsed (PARSED, with format, warnings, errors and dropped PNR elements),
    or the message is FAILED with the reason naming the place; its raw bytes stay;
-3. the flights, bookings and travellers are written and the message is STORED, in one
-   transaction. A partly broken message is STORED with its errors kept.
+3. the travellers are screened against the node's stored lists, then the flights, bookings,
+   travellers and their matches are written and the message is STORED, in one transaction
+   (:mod:`interlock.screening.intake`). A partly broken message is STORED with its errors kept.
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interlock.errors import NotFoundError, ParseError
 from interlock.ingest.detect import parse_message
 from interlock.model import ParsedMessage
 from interlock.store import MessageInfo, MessageStatus, Store
 
+if TYPE_CHECKING:
+    from interlock.screening.intake import IngestScreening, MessageScreening
+
 
 @dataclass(slots=True)
 class IngestOutcome:
-    """What became of one received message. ``status``: stored, duplicate or failed."""
+    """What became of one received message. ``status``: stored, duplicate or failed.
+    ``screened``: travellers screened against at least one list; ``matches``: matches stored."""
 
     message_id: int | None
     sha256: str
@@ -38,6 +43,8 @@ class IngestOutcome:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reason: str | None = None
+    screened: int = 0
+    matches: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as JSON-ready data."""
@@ -55,10 +62,23 @@ class Received:
 
 
 class Ingestor:
-    """Takes messages into the node's store."""
+    """Takes messages into the node's store, screening their travellers as it goes.
 
-    def __init__(self, store: Store) -> None:
+    ``screening``: True (default) screens with the store's shared screener at the configured
+    threshold (``Settings.screen_threshold``), False stores without screening, or a configured
+    :class:`~interlock.screening.intake.IngestScreening`.
+    """
+
+    def __init__(self, store: Store, *, screening: IngestScreening | bool = True) -> None:
         self._store = store
+        self._screening: IngestScreening | None = None
+        if screening is True:
+            from interlock.screening.intake import IngestScreening
+            from interlock.settings import get_settings
+
+            self._screening = IngestScreening(store, threshold=get_settings().screen_threshold)
+        elif screening is not False:
+            self._screening = screening
 
     def ingest_bytes(
         self,
@@ -149,13 +169,20 @@ class Ingestor:
         values: dict[str, Any] = dict(summary)
         if sender is None and parsed[0].sender:
             values["sender"] = parsed[0].sender
+        screening = self._screen(message_id, parsed)
         try:
             stored = self._store.store_content(
-                message_id, parsed, received_at=received_at, parsed_values=values
+                message_id,
+                parsed,
+                received_at=received_at,
+                parsed_values=values,
+                on_stored=screening.write if screening is not None else None,
             )
         except Exception as err:
             self._fail(message_id, f"could not store: {type(err).__name__}")
             raise
+        if screening is not None and self._screening is not None:
+            self._screening.recheck(screening, parsed)
         return IngestOutcome(
             message_id,
             digest,
@@ -165,7 +192,18 @@ class Ingestor:
             flights=stored.flight_keys,
             warnings=summary["warnings"],
             errors=summary["errors"],
+            screened=screening.screened if screening is not None else 0,
+            matches=screening.stored if screening is not None else 0,
         )
+
+    def _screen(self, message_id: int, parsed: list[ParsedMessage]) -> MessageScreening | None:
+        if self._screening is None:
+            return None
+        try:
+            return self._screening.screen(message_id, parsed)
+        except Exception as err:
+            self._fail(message_id, f"could not screen: {type(err).__name__}")
+            raise
 
     def _fail(self, message_id: int, reason: str) -> None:
         self._store.messages.mark(message_id, MessageStatus.FAILED, reason=reason)

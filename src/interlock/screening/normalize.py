@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from anyascii import anyascii
@@ -129,7 +130,7 @@ LEGAL_FORMS: dict[str, str] = {
     "of": "of",
 }
 # Multi-word legal forms folded into one token first.
-_LEGAL_PHRASES = (
+_LEGAL_PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"\b(?:open |closed |public |private )?joint[- ]stock company\b"), "jsc"),
     (re.compile(r"\blimited liability company\b"), "llc"),
     (re.compile(r"\bpublic limited company\b"), "plc"),
@@ -137,9 +138,17 @@ _LEGAL_PHRASES = (
     (re.compile(r"\bs\.? ?a\.? ?r\.? ?l\.?"), "sarl"),
     (re.compile(r"\bp\.? ?l\.? ?c\.?(?=\s|$)"), "plc"),
     (re.compile(r"\bco\.,? ltd\b"), "co ltd"),
+    (re.compile(r"\bgesellschaft mit beschr(?:ä|ae|a)nkter haftung\b"), "gmbh"),
+    (re.compile(r"\bsocietatea cu r(?:ă|a)spundere limitat(?:ă|a)\b"), "srl"),
+    (re.compile(r"\bsociedad an(?:ó|o)nima\b"), "sa"),
+    (re.compile(r"\bsoci(?:é|e)t(?:é|e) anonyme\b"), "sa"),
+    (re.compile(r"\bint(?:'|’)?l\b"), "international"),
+    # Dotted abbreviations: L.L.C., G.m.b.H., U.S. → llc, gmbh, us
+    (re.compile(r"\b(?:\w\.){2,}\w?\.?"), lambda m: m.group(0).replace(".", "")),
 )
 
 _SPLIT = re.compile(r"[^\w]+|_")
+_APOSTROPHES = re.compile("['’‘ʼʿʾ`´]")
 _ABD = re.compile(r"^abd([aeiou])([lrsztdn])(?=\w{2})")
 
 
@@ -156,6 +165,11 @@ class Token:
     arabic: bool = False  # came from Arabic script: only the skeleton is reliable
     minor: bool = False  # a particle, title or legal form: weighs little
     initial: bool = False
+    flat: str = field(default="", compare=False)  # the text with doubled letters single
+
+    def __post_init__(self) -> None:
+        if not self.flat:
+            object.__setattr__(self, "flat", _single_letters(self.text))
 
 
 @dataclass(slots=True, frozen=True)
@@ -168,11 +182,19 @@ class NameForm:
     # The tokens compared: those that identify a person or organisation (particles and legal
     # forms left out), or all of them when nothing else is left.
     core: tuple[Token, ...] = ()
+    arabic: bool = False  # some word is in Arabic script
+    organisation: bool = False
 
-    @property
-    def latin(self) -> str:
-        """The folded Latin form, for display and whole-string comparison."""
-        return " ".join(token.text for token in self.tokens)
+    folded: str = ""  # the core words' folded forms, sorted and joined: for quick ranking
+
+
+def _single_letters(text: str) -> str:
+    """Runs of one letter made single: Ayyub → Ayub, Musstafa → Mustafa."""
+    out: list[str] = []
+    for char in text:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
 
 
 def _is_cjk(char: str) -> bool:
@@ -314,6 +336,7 @@ def prepare_name(name: str, organisation: bool = False) -> NameForm:
     if organisation:
         for pattern, replacement in _LEGAL_PHRASES:
             text = pattern.sub(replacement, text)
+    text = _APOSTROPHES.sub("", text)  # Qa'ida, Sab'awi, ‘Ali: one word each
     raw_words = [word for word in _SPLIT.split(text) if word]
     words: list[tuple[str, bool]] = []  # (word, from arabic script)
     for word in raw_words:
@@ -327,7 +350,17 @@ def prepare_name(name: str, organisation: bool = False) -> NameForm:
             words.append((folded, False))
     tokens = _tokens(words, organisation)
     core = tuple(token for token in tokens if not token.minor) or tuple(tokens)
-    return NameForm(original=name, tokens=tuple(tokens), cjk=cjk, core=core)
+    arabic = any(token.arabic for token in tokens)
+    folded = " ".join(sorted(token.skeleton if token.arabic else token.text for token in core))
+    return NameForm(
+        original=name,
+        tokens=tuple(tokens),
+        cjk=cjk,
+        core=core,
+        arabic=arabic,
+        folded=folded,
+        organisation=organisation,
+    )
 
 
 def _tokens(words: list[tuple[str, bool]], organisation: bool) -> list[Token]:

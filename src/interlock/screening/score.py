@@ -15,6 +15,7 @@ document numbers then adjust the name score as weak or strong evidence, per the 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -35,24 +36,34 @@ EVIDENCE: dict[str, float] = {
     "birth_date_exact": 0.06,
     "birth_date_year": 0.03,
     "birth_date_near": -0.04,  # year ±1 or day and month swapped: weak evidence against
-    "birth_date_differs": -0.16,  # exact dates two or more years apart
+    # Birth years two or more apart, neither approximate: strong evidence against, the stronger
+    # the less distinctive the name (John Lee -0.24; a rare four-part name -0.12, since a long
+    # distinctive name that matches is more likely a wrong date than another person).
+    "birth_date_differs": -0.3,
+    "birth_date_differs_distinctive": -0.12,
     "nationality_match": 0.02,
     "nationality_differs": -0.03,
     "gender_differs": -0.06,
     "document_match": 0.35,
 }
 WEAK_ALIAS_FACTOR = 0.92
+# Summed word weight (default_weight) at which a matched name counts as fully distinctive.
+SPECIFIC_NAME = 2.5
 # The least score of an entry whose document (number and issuer) the query carries.
 DOCUMENT_FLOOR = 0.85
 # Words so common in names worldwide that they tell little apart whatever the list says.
 COMMON_WORDS = (
-    "muhammad mohammed mohammad mohamed ahmad ahmed ali hassan hasan hussein husain hussain "
-    "abdallah abdullah abdul abu khan mahmoud mahmud omar umar ibrahim ismail yusuf yousef "
-    "mustafa mostafa said saeed khalid karim rahman rahim aziz jan gul shah haji "
+    "muhammad mohammed mohammad mohamed muhammed mohamad mohamud mohammod ahmad ahmed ali "
+    "hassan hasan hussein husain hussain husein abdallah abdullah abdulla abdul abu khan mahmoud "
+    "mahmud omar umar ibrahim ismail yusuf yousef yousif mustafa mostafa said saeed khalid khaled "
+    "karim rahman rehman rahim aziz jan gul shah haji "
     "kim lee park choi jung kang cho yoon jang lim han wang li zhang liu chen yang huang zhao wu "
     "zhou nguyen tran le pham singh kumar sharma patel smith johnson williams brown jones garcia "
     "rodriguez martinez hernandez lopez gonzalez perez sanchez john james david maria mary jose "
     "ivanov ivan petrov sergey alexander aleksandr vladimir"
+)
+COMMON_TEXTS = frozenset(
+    token.text for word in COMMON_WORDS.split() for token in prepare_name(word).core
 )
 COMMON_SKELETONS = frozenset(latin_skeleton(word) for word in COMMON_WORDS.split())
 
@@ -73,6 +84,7 @@ class PreparedEntry:
     entry: WatchlistEntry
     names: tuple[PreparedName, ...]
     documents: frozenset[str] = field(default_factory=frozenset)
+    has_latin: bool = False  # has a name written in Latin (or folded to Latin) script
 
 
 def prepare_entry(entry: WatchlistEntry) -> PreparedEntry:
@@ -86,7 +98,8 @@ def prepare_entry(entry: WatchlistEntry) -> PreparedEntry:
     documents = frozenset(
         number for number in (normalise_document(doc.number) for doc in entry.documents) if number
     )
-    return PreparedEntry(entry, names, documents)
+    has_latin = any(not name.form.arabic and name.form.tokens for name in names)
+    return PreparedEntry(entry, names, documents, has_latin)
 
 
 def normalise_document(number: str | None) -> str:
@@ -99,18 +112,29 @@ def normalise_document(number: str | None) -> str:
 WeightFn = Callable[[Token], float]
 
 
+# Numbers and roman numerals tell apart Fund VIII from Fund IX, Solutions from Solutions II.
+_QUALIFIER = re.compile(r"^(?:\d+|[ivx]{1,4})$")
+
+
 def default_weight(token: Token) -> float:
     """A word's weight without list statistics."""
     if token.minor:
         return 0.15
     if token.initial:
         return 0.4
-    weight = 1.0
-    if token.skeleton in COMMON_SKELETONS:
-        weight = 0.45
-    if len(token.skeleton) <= 1:
-        weight *= 0.6
+    if token.arabic:
+        weight = 0.45 if token.skeleton in COMMON_SKELETONS else 1.0
+        return weight * 0.6 if len(token.skeleton) <= 1 else weight
+    weight = 0.45 if token.text in COMMON_TEXTS else 1.0
+    if len(token.text) <= 2 and not _QUALIFIER.match(token.text):
+        return weight * 0.6
     return weight
+
+
+def frequency_key(token: Token) -> str:
+    """What word frequencies are counted on: the spelling of a Latin word (its skeleton would
+    lump Vanhee with Wan and Wen), the skeleton of an Arabic-script one."""
+    return "@" + token.skeleton if token.arabic else token.text
 
 
 class IdfWeights:
@@ -133,7 +157,7 @@ class IdfWeights:
         base = default_weight(token)
         if token.minor or token.initial or self._total < 50:
             return base
-        count = self._frequencies.get(token.skeleton, 0)
+        count = self._frequencies.get(frequency_key(token), 0)
         rarity = math.log((self._total + 1.0) / (count + 1.0)) / self._scale
         return base * (0.35 + 0.65 * rarity)
 
@@ -156,6 +180,19 @@ def token_similarity(a: Token, b: Token) -> float:
     return value
 
 
+_VOWEL_CLASS = {"a": "a", "e": "i", "i": "i", "o": "u", "u": "u"}
+
+
+def first_vowel(word: str) -> str:
+    """The class of a word's first vowel (a; e/i; o/u): Mohammed and Muhammad agree on it,
+    Mohammed and Mahmud, Cheng and Chang, Ming and Myong do not."""
+    for char in word:
+        cls = _VOWEL_CLASS.get(char)
+        if cls is not None:
+            return cls
+    return ""
+
+
 def _token_similarity(a: Token, b: Token) -> float:
     if a.initial or b.initial:
         if a.initial and b.initial:
@@ -165,19 +202,29 @@ def _token_similarity(a: Token, b: Token) -> float:
         return 0.7 if long.text[:1] == short.text else 0.0
     if a.arabic or b.arabic:
         if a.skeleton == b.skeleton:
-            return 0.95
+            return 0.95 if len(a.skeleton) >= 3 else 0.85
         coarse_a = a.skeleton.translate(_COARSE)
         coarse_b = b.skeleton.translate(_COARSE)
+        short = min(len(a.skeleton), len(b.skeleton))
         if coarse_a == coarse_b:
-            return 0.9
-        sim = Levenshtein.normalized_similarity(coarse_a, coarse_b)
-        return 0.55 + 0.35 * sim if sim >= 0.6 else sim * 0.5
+            return 0.9 if short >= 3 else 0.8
+        if short >= 3 and Levenshtein.distance(coarse_a, coarse_b, score_cutoff=1) <= 1:
+            return 0.8
+        return 0.5 * Levenshtein.normalized_similarity(coarse_a, coarse_b)
     if a.text == b.text:
         return 1.0
+    if a.flat == b.flat:
+        return 0.96  # Ayub / Ayyub, Inocent / Innocent
     spelled = 0.5 * JaroWinkler.similarity(a.text, b.text) + 0.5 * (
         Levenshtein.normalized_similarity(a.text, b.text)
     )
-    if a.skeleton == b.skeleton and len(a.skeleton) >= 3 and spelled >= 0.55:
+    if (
+        a.skeleton == b.skeleton
+        and len(a.skeleton) >= 3
+        and spelled >= 0.6
+        and 4 * min(len(a.text), len(b.text)) >= 3 * max(len(a.text), len(b.text))
+        and first_vowel(a.text) == first_vowel(b.text)
+    ):
         spelled = max(spelled, 0.92)  # a transliteration variant: Mohammed / Muhammad
     return spelled
 
@@ -192,19 +239,30 @@ class NameScore:
     extra_entry: list[Token]
     script: str = "latin"
 
+    @property
+    def specificity(self) -> float:
+        """How distinctive the matched words are in people's names generally, 0..1: two
+        uncommon words matched in full give 0.8, John Lee 0.36."""
+        if self.script == "cjk":
+            return 0.6
+        matched = sum(default_weight(a) * min(1.0, sim) for a, _b, sim in self.pairs)
+        return min(1.0, matched / SPECIFIC_NAME)
+
 
 _PAIR_FLOOR = 0.55
 EXTRA_ENTRY = 0.6
-EXTRA_CONFLICT = 1.3
+EXTRA_QUERY = 0.6
+EXTRA_CONFLICT = 2.0
 _FULL_CREDIT = 0.85
+_NO_CREDIT = 0.6
 
 
 def _credit(similarity: float) -> float:
     """What a word pair adds: its similarity, less and less below 0.85 (near misses are often
-    other names: Angela / Angelo counts, Merkel / Mercaz hardly)."""
+    other names: Angela / Angelo counts, Jun / Yun little, Merkel / Mercaz not at all)."""
     if similarity >= _FULL_CREDIT:
         return similarity
-    return similarity * (similarity / _FULL_CREDIT) ** 3
+    return similarity * max(0.0, (similarity - _NO_CREDIT) / (_FULL_CREDIT - _NO_CREDIT))
 
 
 def compare_names(
@@ -248,8 +306,13 @@ def compare_names(
     # has; words left over on both sides disagree, which counts more.
     if extra_q_weight and extra_e_weight:
         total = paired + (extra_q_weight + extra_e_weight) * EXTRA_CONFLICT
-    else:
+    elif entry.organisation:
+        total = paired + extra_q_weight + extra_e_weight  # Banco Santander / … Chile differ
+    elif len(pairs) <= 1:
+        # One shared word (Musa, Ward) is little evidence: what else the query says counts fully.
         total = paired + extra_q_weight + extra_e_weight * EXTRA_ENTRY
+    else:
+        total = paired + extra_q_weight * EXTRA_QUERY + extra_e_weight * EXTRA_ENTRY
     score = matched / total if total else 0.0
     extra_q = [t for t, free in zip(q_tokens, free_q, strict=True) if free]
     extra_e = [t for t, free in zip(e_tokens, free_e, strict=True) if free]
@@ -324,7 +387,15 @@ def score_prepared(
     best_name: PreparedName | None = None
     best_value = 0.0
     query_weights = [weight(token) for token in query_form.core]
-    for name in prepared.names if names is None else names:
+    # A Latin-script query is compared with the entry's Latin names where it has any: an
+    # original-script name adds only vowel-less guesses to what the Latin names say.
+    skip_arabic = not query_form.arabic and prepared.has_latin
+    tried = prepared.names if names is None else names
+    if skip_arabic and names is not None and all(name.form.arabic for name in names):
+        tried = prepared.names  # found through an original-script name: try the Latin ones
+    for name in tried:
+        if skip_arabic and name.form.arabic:
+            continue
         outcome = compare_names(query_form, name.form, weight, query_weights)
         value = outcome.score
         if name.strength is NameStrength.WEAK_ALIAS:
@@ -338,10 +409,14 @@ def score_prepared(
     adjustment = 0.0
     entry = prepared.entry
     if query.birth_date is not None and entry.birth_dates:
-        _key, value, reason = max(
+        key, value, reason = max(
             (compare_birth_dates(query.birth_date, listed) for listed in entry.birth_dates),
             key=lambda item: item[1],
         )
+        if key == "birth_date_differs" and best is not None:
+            low = EVIDENCE["birth_date_differs_distinctive"]
+            value = value + (low - value) * best.specificity
+            reason = f"birth years differ (name distinctiveness {best.specificity:.2f})"
         adjustment += value
         if explain:
             listed = ", ".join(_date_text(d) for d in entry.birth_dates[:3])

@@ -9,10 +9,13 @@ keys (carried by a large share of a big list) only count when nothing rarer foun
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
 from functools import cache
+
+from rapidfuzz.fuzz import ratio
 
 from interlock.screening.model import Band, Match, Query
 from interlock.screening.normalize import NameForm, Token, prepare_name
@@ -20,6 +23,7 @@ from interlock.screening.score import (
     IdfWeights,
     PreparedEntry,
     PreparedName,
+    frequency_key,
     normalise_document,
     prepare_entry,
     score_one,
@@ -45,28 +49,39 @@ def band_for(score: float) -> Band:
 
 @cache
 def token_keys(token: Token) -> tuple[str, ...]:
-    """The candidate keys of one word: its skeleton and, for typos, the skeleton minus a letter."""
+    """An entry word's keys: its skeleton and, for typos and single transliteration differences,
+    the skeleton with each letter deleted in turn (marked ``~``)."""
+    skeleton = token.skeleton
+    if token.minor or token.initial or not skeleton:
+        return ()
+    if len(skeleton) < _MIN_DELETE_KEY:
+        return (skeleton,)
+    return (skeleton, *("~" + skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton))))
+
+
+@cache
+def _query_token_keys(token: Token) -> tuple[str, ...]:
+    """A query word's keys, so that skeletons one edit apart meet: the skeleton itself; ``~`` +
+    skeleton (the entry's has a letter more); each deletion (the query's has a letter more);
+    ``~`` + each deletion (one letter differs)."""
     skeleton = token.skeleton
     if token.minor or token.initial or not skeleton:
         return ()
     keys = [skeleton]
-    if len(skeleton) >= _MIN_DELETE_KEY:
-        keys.extend("~" + skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton)))
-    elif len(skeleton) == 3:
+    if len(skeleton) + 1 >= _MIN_DELETE_KEY:
         keys.append("~" + skeleton)
-    return tuple(keys)
-
-
-def _query_token_keys(token: Token) -> tuple[str, ...]:
-    """A query word's keys: an entry's keys plus a short skeleton looked up among the deletes."""
-    keys = token_keys(token)
-    if keys and 2 <= len(token.skeleton) <= 3:
-        keys = (*keys, "~" + token.skeleton) if len(token.skeleton) == 2 else keys
-    return keys
+    if len(skeleton) >= _MIN_DELETE_KEY:
+        for i in range(len(skeleton)):
+            deleted = skeleton[:i] + skeleton[i + 1 :]
+            keys.append(deleted)
+            keys.append("~" + deleted)
+    return tuple(dict.fromkeys(keys))
 
 
 # How many names (per query) are scored in full, best cheap bound first.
 CANDIDATE_NAMES = 12
+# How much spelling similarity weighs when choosing among candidates of similar estimate.
+SPELLING_TIEBREAK = 0.25
 # A key shared through a deleted letter counts this much of the word's weight.
 NEAR_KEY_CREDIT = 0.8
 # A name is scored only if the query words it shares a key with carry this share of the weight.
@@ -83,7 +98,6 @@ class Screener:
         # Name-level index: name id -> (entry position, prepared name).
         self._name_owner: list[int] = []
         self._name_ref: list[PreparedName] = []
-        self._name_total: list[float] = []  # core weight per name, -1 until computed
         self._keys: dict[str, list[int]] = defaultdict(list)
         self._documents: dict[str, list[int]] = defaultdict(list)
         self._frequencies: Counter[str] = Counter()
@@ -112,11 +126,10 @@ class Screener:
                 name_id = len(self._name_owner)
                 self._name_owner.append(position)
                 self._name_ref.append(name)
-                self._name_total.append(-1.0)
                 keys: set[str] = set()
                 for token in name.form.tokens:
                     if not token.minor and token.skeleton:
-                        self._frequencies[token.skeleton] += 1
+                        self._frequencies[frequency_key(token)] += 1
                     keys.update(token_keys(token))
                 if name.form.cjk:
                     keys.update("#" + char for char in name.form.cjk)
@@ -125,7 +138,6 @@ class Screener:
             for number in prepared.documents:
                 self._documents[number].append(position)
         self._weights = None
-        self._name_total = [-1.0] * len(self._name_ref)
 
     def remove(self, list_name: str, entry_ids: Iterable[str]) -> None:
         """Remove entries; they stop matching at once (their index postings are skipped)."""
@@ -148,6 +160,7 @@ class Screener:
             form = prepare_name(query.full_name, query.kind is EntryKind.ENTITY)
         weight = self._weight()
         bounds: dict[int, float] = defaultdict(float)
+        hits: dict[int, int] = defaultdict(int)
         total = 0.0
         common: list[tuple[float, list[int]]] = []
         found: list[tuple[int, float, frozenset[str], list[int], list[list[int]]]] = []
@@ -173,6 +186,7 @@ class Screener:
                     for word in self._name_ref[name_id].form.core:
                         if not keyset.isdisjoint(token_keys(word)):
                             bounds[name_id] += token_weight
+                            hits[name_id] += 1
                             break
                 continue
             remaining -= token_weight
@@ -185,13 +199,16 @@ class Screener:
                     near.update(postings)
             for name_id in exact:
                 bounds[name_id] += token_weight
+                hits[name_id] += 1
             near_weight = token_weight * NEAR_KEY_CREDIT
             for name_id in near.difference(exact):
                 bounds[name_id] += near_weight
+                hits[name_id] += 1
         if not bounds and common:
             token_weight, postings = min(common, key=lambda item: len(item[1]))
             for name_id in postings:
                 bounds[name_id] += token_weight
+                hits[name_id] += 1
         if form.cjk:
             total += 1.0
             cjk_hit: set[int] = set()
@@ -199,24 +216,37 @@ class Screener:
                 cjk_hit.update(self._keys.get("#" + char, ()))
             for name_id in cjk_hit:
                 bounds[name_id] += 1.0
+                hits[name_id] += 1
         chosen: dict[int, list[PreparedName] | None] = {}
         if bounds and total > 0:
             floor = MIN_BOUND * total
             entries = self._entries
             owner = self._name_owner
-            name_total = self._name_total
             estimates: list[tuple[float, int]] = []
             for name_id, bound in bounds.items():
                 if bound < floor or entries[owner[name_id]] is None:
                     continue
-                size = name_total[name_id]
-                if size < 0.0:
-                    size = name_total[name_id] = sum(
-                        weight(t) for t in self._name_ref[name_id].form.core
-                    )
-                # The share of both names' weight the shared keys could explain.
-                estimates.append((2.0 * bound / (total + max(size, bound)), name_id))
+                # The query's weight the shared keys could explain, less for names with more
+                # words than the query shares with them.
+                words = len(self._name_ref[name_id].form.core) or 1
+                shared = hits[name_id]
+                share = 1.0 if shared >= words else math.sqrt(shared / words)
+                estimates.append((bound / total * share, name_id))
             estimates.sort(reverse=True)
+            if len(estimates) > CANDIDATE_NAMES:
+                # Many names share the same keys (Mohammed Ahmadi, Muhammad Hamid …): among the
+                # best, prefer those also spelled alike.
+                pool = estimates[: CANDIDATE_NAMES * 4]
+                folded = form.folded
+                refs = self._name_ref
+                pool.sort(
+                    key=lambda item: (
+                        item[0]
+                        + SPELLING_TIEBREAK * ratio(folded, refs[item[1]].form.folded) / 100.0
+                    ),
+                    reverse=True,
+                )
+                estimates = pool
             for _estimate, name_id in estimates[:CANDIDATE_NAMES]:
                 names = chosen.setdefault(owner[name_id], [])
                 if names is not None:

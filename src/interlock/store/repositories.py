@@ -6,10 +6,11 @@ revision unless told not to, so a node always runs on the schema its code expect
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
@@ -18,6 +19,7 @@ from interlock.model import ParsedMessage
 from interlock.settings import Settings
 from interlock.store.engine import create_store_engine, engine_from_settings, migrate_engine
 from interlock.store.flights import FlightRepository
+from interlock.store.matches import MatchRepository
 from interlock.store.messages import MessageRepository, mark_status
 from interlock.store.schema import (
     BookingRow,
@@ -32,10 +34,16 @@ from interlock.store.views import MessageStatus
 from interlock.store.watchlists import WatchlistRepository
 from interlock.store.writer import StoredContent, store_parsed
 
+if TYPE_CHECKING:
+    from interlock.screening.stored import StoredScreener
+
+OnStored = Callable[[Session, list[int]], None]
+"""Called in the storing transaction with the ids of the travellers just written."""
+
 
 class Store:
     """The node's store. Repositories: ``messages``, ``flights``, ``travellers``, ``bookings``,
-    ``watchlists``."""
+    ``watchlists``, ``matches``."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -45,6 +53,15 @@ class Store:
         self.travellers = TravellerRepository(self.sessions)
         self.bookings = BookingRepository(self.sessions)
         self.watchlists = WatchlistRepository(self.sessions)
+        self.matches = MatchRepository(self.sessions)
+
+    @cached_property
+    def screener(self) -> StoredScreener:
+        """The node's screener over its stored lists, shared by everything using this store
+        (built on first use, rebuilt when a list gains a version or an entry is delisted)."""
+        from interlock.screening.stored import StoredScreener
+
+        return StoredScreener(self)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
@@ -75,11 +92,14 @@ class Store:
         *,
         received_at: datetime,
         parsed_values: dict[str, Any] | None = None,
+        on_stored: OnStored | None = None,
     ) -> StoredContent:
         """Write everything the parsed messages carried and mark the message STORED, at once.
 
         With ``parsed_values`` the message is first marked PARSED (with those column values)
-        in the same transaction: one commit instead of two on the hot path.
+        in the same transaction: one commit instead of two on the hot path. ``on_stored`` is
+        called in that transaction with the ids of the travellers written, in message order
+        (ingest stores their screening matches with them).
         """
         total = StoredContent()
         with self.transaction() as session:
@@ -93,6 +113,8 @@ class Store:
                 total.flight_keys.extend(
                     k for k in stored.flight_keys if k not in total.flight_keys
                 )
+            if on_stored is not None:
+                on_stored(session, _traveller_ids(session, message_id))
             mark_status(
                 session,
                 message_id,
@@ -133,3 +155,10 @@ class Store:
 
 def _count(session: Session, column: InstrumentedAttribute[int]) -> int:
     return int(session.execute(select(func.count(column))).scalar_one())
+
+
+def _traveller_ids(session: Session, message_id: int) -> list[int]:
+    """The ids of a message's travellers in the order they were written (ids are handed out
+    in insertion order, see :mod:`interlock.store.bulk`)."""
+    query = select(TravellerRow.id).where(TravellerRow.message_id == message_id)
+    return list(session.execute(query.order_by(TravellerRow.id)).scalars())

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -323,3 +324,29 @@ class WatchlistStatusChangeRow(Base):
 
 
 Index("ix_watchlist_entries_list_status", WatchlistEntryRow.watchlist_id, WatchlistEntryRow.status)
+
+
+class MatchRow(Base):
+    """A watchlist entry that scored at or above the screening threshold for a stored traveller,
+    found when the traveller was ingested (``reason`` ingest) or when the list later gained or
+    changed the entry (retro). One row per traveller, list and entry; alerts are built on it."""
+
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("traveller_id", "list_name", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    traveller_id: Mapped[int] = mapped_column(ForeignKey("traveller.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), index=True)
+    flight_key: Mapped[str | None] = mapped_column(String, index=True)
+    list_name: Mapped[str] = mapped_column(String)
+    list_version: Mapped[int] = mapped_column(Integer)
+    entry_id: Mapped[str] = mapped_column(String)
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(16))
+    matched_name: Mapped[str] = mapped_column(String, default="")
+    explanations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    screened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str] = mapped_column(String(16))
+
+
+Index("ix_matches_list_entry", MatchRow.list_name, MatchRow.entry_id)
