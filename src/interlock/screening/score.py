@@ -205,10 +205,10 @@ def _token_similarity(a: Token, b: Token) -> float:
             return 0.95 if len(a.skeleton) >= 3 else 0.85
         coarse_a = a.skeleton.translate(_COARSE)
         coarse_b = b.skeleton.translate(_COARSE)
-        short = min(len(a.skeleton), len(b.skeleton))
+        shorter = min(len(a.skeleton), len(b.skeleton))
         if coarse_a == coarse_b:
-            return 0.9 if short >= 3 else 0.8
-        if short >= 3 and Levenshtein.distance(coarse_a, coarse_b, score_cutoff=1) <= 1:
+            return 0.9 if shorter >= 3 else 0.8
+        if shorter >= 3 and Levenshtein.distance(coarse_a, coarse_b, score_cutoff=1) <= 1:
             return 0.8
         return 0.5 * Levenshtein.normalized_similarity(coarse_a, coarse_b)
     if a.text == b.text:
