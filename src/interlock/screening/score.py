@@ -33,7 +33,7 @@ from interlock.watchlists.model import (
 
 # Score adjustments for evidence beside the name (added to the name score, then clipped to 0..1).
 EVIDENCE: dict[str, float] = {
-    "birth_date_exact": 0.06,
+    "birth_date_exact": 0.12,
     "birth_date_year": 0.03,
     "birth_date_near": -0.04,  # year ±1 or day and month swapped: weak evidence against
     # Birth years two or more apart, neither approximate: strong evidence against, the stronger

@@ -79,9 +79,13 @@ def _query_token_keys(token: Token) -> tuple[str, ...]:
 
 
 # How many names (per query) are scored in full, best cheap bound first.
-CANDIDATE_NAMES = 12
+CANDIDATE_NAMES = 8
 # How much spelling similarity weighs when choosing among candidates of similar estimate.
 SPELLING_TIEBREAK = 0.25
+# Words whose skeleton this many names share are looked up by their skeleton only.
+NEAR_SKIP = 64
+# Entries born on the query's exact date are scored too, unless more than this many are.
+BIRTH_DATE_CANDIDATES = 8
 # A key shared through a deleted letter counts this much of the word's weight.
 NEAR_KEY_CREDIT = 0.8
 # A name is scored only if the query words it shares a key with carry this share of the weight.
@@ -100,6 +104,8 @@ class Screener:
         self._name_ref: list[PreparedName] = []
         self._keys: dict[str, list[int]] = defaultdict(list)
         self._documents: dict[str, list[int]] = defaultdict(list)
+        # Exact full birth dates: a listed person found by date when the name is an unknown alias.
+        self._birth_dates: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         self._frequencies: Counter[str] = Counter()
         self._weights: IdfWeights | None = None
         self.add(entries)
@@ -137,6 +143,9 @@ class Screener:
                     self._keys[name_key].append(name_id)
             for number in prepared.documents:
                 self._documents[number].append(position)
+            for born in entry.birth_dates:
+                if born.day and born.month and not born.approximate and not born.range_to_year:
+                    self._birth_dates[(born.year, born.month, born.day)].append(position)
         self._weights = None
 
     def remove(self, list_name: str, entry_ids: Iterable[str]) -> None:
@@ -163,7 +172,7 @@ class Screener:
         hits: dict[int, int] = defaultdict(int)
         total = 0.0
         common: list[tuple[float, list[int]]] = []
-        found: list[tuple[int, float, frozenset[str], list[int], list[list[int]]]] = []
+        found: list[tuple[int, float, tuple[str, ...], list[int], list[list[int]]]] = []
         keys_of = self._keys
         for token in form.core:
             keys = _query_token_keys(token)
@@ -172,22 +181,36 @@ class Screener:
             token_weight = weight(token)
             total += token_weight
             exact_postings = keys_of.get(keys[0], [])
-            near_lists = [postings for key in keys[1:] if (postings := keys_of.get(key))]
+            # A skeleton many names share (MHMD) already unites the spellings of a common word;
+            # its one-letter neighbours would only add thousands of postings.
+            near_lists = (
+                [postings for key in keys[1:] if (postings := keys_of.get(key))]
+                if len(exact_postings) < NEAR_SKIP
+                else []
+            )
             posting_count = len(exact_postings) + sum(map(len, near_lists))
-            found.append((posting_count, token_weight, frozenset(keys), exact_postings, near_lists))
-        # Rarest words first; once the words left could not lift a name not yet found to the
-        # floor, they only add to the names already found (checked on the names' own words).
+            found.append((posting_count, token_weight, keys, exact_postings, near_lists))
+        # Rarest words first. Once enough names are found that a name carrying none of the
+        # words found so far could not outrank them (nor reach the floor), the commoner words
+        # left only add to the names already found (set intersections, not posting walks).
         found.sort(key=lambda item: item[0])
         remaining = total
         floor = MIN_BOUND * total
-        for _size, token_weight, keyset, exact, near_lists in found:
-            if bounds and remaining < floor:
-                for name_id in bounds:
-                    for word in self._name_ref[name_id].form.core:
-                        if not keyset.isdisjoint(token_keys(word)):
-                            bounds[name_id] += token_weight
-                            hits[name_id] += 1
-                            break
+        enough = CANDIDATE_NAMES * 4
+        for _size, token_weight, _keyset, exact, near_lists in found:
+            if bounds and (
+                remaining < floor
+                or sum(1 for bound in bounds.values() if bound >= remaining) >= enough
+            ):
+                exact_hits = bounds.keys() & set(exact)
+                for name_id in exact_hits:
+                    bounds[name_id] += token_weight
+                    hits[name_id] += 1
+                near_weight = token_weight * NEAR_KEY_CREDIT
+                near_hits = bounds.keys() & set().union(*near_lists)
+                for name_id in near_hits.difference(exact_hits):
+                    bounds[name_id] += near_weight
+                    hits[name_id] += 1
                 continue
             remaining -= token_weight
             if len(exact) > COMMON_KEY_LIMIT:
@@ -255,6 +278,12 @@ class Screener:
         if number:
             for position in self._documents.get(number, ()):
                 chosen[position] = None
+        born = query.birth_date
+        if born is not None and born.day and born.month and not born.approximate:
+            same_day = self._birth_dates.get((born.year, born.month, born.day), ())
+            if len(same_day) <= BIRTH_DATE_CANDIDATES:
+                for position in same_day:
+                    chosen.setdefault(position, None)
         return chosen
 
     def screen(
