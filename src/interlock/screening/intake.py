@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from interlock.screening.stored import Fingerprint, Snapshot, StoredScreener
     from interlock.store import Store
+    from interlock.store.repositories import OnStored
 
 # Most matches stored per traveller (best first).
 MATCH_LIMIT = 10
@@ -52,7 +53,8 @@ class Found:
 
 @dataclass(slots=True)
 class MessageScreening:
-    """The screening of one received message's travellers, stored with them by :meth:`write`.
+    """The screening of one received message's travellers, stored with them by :meth:`write`
+    (:attr:`on_stored`: the store's hook, None when there is nothing to store).
 
     ``travellers``: how many the message carries; ``screened``: how many were compared with
     at least one list; ``stored``: matches written (new rows only).
@@ -67,6 +69,11 @@ class MessageScreening:
     traveller_ids: list[int] = field(default_factory=list)
     stored: int = 0
     screened_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def on_stored(self) -> OnStored | None:
+        """What the storing transaction calls: :meth:`write` when there are matches to store."""
+        return self.write if self.found else None
 
     def write(self, session: Session, traveller_ids: list[int]) -> None:
         """Store the matches with the travellers (the store's ``on_stored`` hook)."""
@@ -117,12 +124,12 @@ class IngestScreening:
     def recheck(self, done: MessageScreening, parsed: Sequence[ParsedMessage]) -> None:
         """After the commit: when the lists moved since ``done`` was screened, screen the stored
         travellers again and store the matches that are new (see the module docstring)."""
-        if not done.traveller_ids or self._screener.fingerprint() == done.fingerprint:
+        if not done.travellers or self._screener.fingerprint() == done.fingerprint:
             return
         again = self._screen(self._screener.current(), done.message_id, parsed)
-        done.stored += self._store.matches.add(
-            again.rows(done.traveller_ids), screened_at=again.screened_at
-        )
+        if again.found:
+            ids = done.traveller_ids or self._store.traveller_ids(done.message_id)
+            done.stored += self._store.matches.add(again.rows(ids), screened_at=again.screened_at)
         done.screened = max(done.screened, again.screened)
 
     def _screen(

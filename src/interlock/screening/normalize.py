@@ -197,6 +197,19 @@ def _single_letters(text: str) -> str:
     return "".join(out)
 
 
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _is_han(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x4E00 <= code <= 0x9FFF
+        or 0x3400 <= code <= 0x4DBF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x20000 <= code <= 0x2FA1F
+    )
+
+
 def _is_cjk(char: str) -> bool:
     code = ord(char)
     return (
@@ -262,6 +275,9 @@ def latin_skeleton(word: str) -> str:
     out: list[str] = []
     i = 0
     n = len(word)
+    if n > 3 and word.startswith("ou") and word[2] in _VOWELS:
+        out.append("W")  # French romanisation: Ouardi = Wardi, Ouahid = Wahid
+        i = 2
     while i < n:
         char = word[i]
         if char.isdigit():
@@ -341,6 +357,11 @@ def prepare_name(name: str, organisation: bool = False) -> NameForm:
     words: list[tuple[str, bool]] = []  # (word, from arabic script)
     for word in raw_words:
         if cjk and any(_is_cjk(char) for char in word):
+            if not any(_is_han(char) for char in word):
+                # Kana and Hangul spell sounds: their romanisation is a fair Latin form too.
+                # Han characters are left to the CJK comparison (no Mandarin readings).
+                for syllables in _CAMEL.findall(anyascii(word)):
+                    words.append((syllables.lower(), False))
             continue
         if any(is_arabic_char(char) for char in word):
             words.append((word, True))

@@ -318,7 +318,13 @@ def compare_names(
     extra_e = [t for t, free in zip(e_tokens, free_e, strict=True) if free]
     arabic = any(t.arabic for t in q_tokens) or any(t.arabic for t in e_tokens)
     if (extra_q or extra_e) and not arabic:
-        joined = ratio("".join(t.text for t in q_tokens), "".join(t.text for t in e_tokens)) / 100.0
+        joined = (
+            ratio(
+                "".join(t.text for t in query.tokens if not t.arabic),
+                "".join(t.text for t in entry.tokens if not t.arabic),
+            )
+            / 100.0
+        )
         if joined > score and joined >= 0.9:
             score = joined * 0.97
             extra_q, extra_e = [], []

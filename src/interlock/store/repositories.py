@@ -124,6 +124,11 @@ class Store:
             )
         return total
 
+    def traveller_ids(self, message_id: int) -> list[int]:
+        """The ids of the travellers a stored message carried, in message order."""
+        with self.sessions() as session:
+            return _traveller_ids(session, message_id)
+
     def ping(self) -> bool:
         """True when the database answers."""
         with self.engine.connect() as connection:
