@@ -20,7 +20,7 @@ from interlock.ingest.paxlst_write import write_paxlst
 from interlock.ingest.pnrgov_write import write_pnrgov
 from interlock.ingest.service import Ingestor, IngestOutcome
 from interlock.model import Booking, Flight, Sex, TravelDocument, Traveller
-from interlock.screening.intake import IngestScreening
+from interlock.screening.intake import IngestScreening, stored_fingerprint
 from interlock.settings import get_settings
 from interlock.store import Store
 from interlock.store.matches import MatchReason, StoredMatch
@@ -293,6 +293,55 @@ def test_a_list_imported_between_screening_and_commit_is_caught_after_the_commit
     [found] = store.matches.find()
     assert (found.entry_id, found.list_version, found.reason) == (PLANTED_ID, 1, "ingest")
     assert traveller_names(store, [found]) == [("SHINWARI", "ABDUL GHAFAR")]
+
+
+@needs_un
+def test_an_entry_delisted_between_screening_and_commit_is_not_stored(
+    store: Store, un_list: WatchlistFile
+) -> None:
+    import_list(store, un_list.info, un_list.entries)
+    data = manifest(flight_traffic(), [planted()])
+    received = Ingestor(store, screening=False).receive(data, source="m.edi")
+    assert not isinstance(received, IngestOutcome)
+    parsed = parse_message(data, source="m.edi")
+    screening = IngestScreening(store)
+    screened = screening.screen(received.message_id, parsed)
+    assert [f.match.entry_id for f in screened.found] == [PLANTED_ID]
+    store.watchlists.set_status(UN, PLANTED_ID, EntryStatus.DELISTED, "test: delisted")
+    store.store_content(received.message_id, parsed, received_at=received.received_at,
+                        on_stored=screened.write)  # fmt: skip
+    screening.recheck(screened, parsed)
+    assert (screened.lists_moved, screened.stored) == (True, 0)
+    assert store.matches.count() == 0
+
+
+@needs_un
+def test_the_fingerprint_read_when_storing_is_the_screeners(
+    store: Store, un_list: WatchlistFile
+) -> None:
+    def both() -> tuple[object, object]:
+        with store.sessions() as session:
+            ours = stored_fingerprint(session)
+        theirs = store.screener.fingerprint()
+        return ours, (tuple(sorted(theirs[0])), theirs[1])
+
+    empty, _ = both()
+    import_list(store, un_list.info, un_list.entries)
+    lower = replace(OTHER, name="export control (lower case)")
+    import_list(store, lower, [synthetic_entry(lower, "X-1", planted())])
+    store.watchlists.set_status(UN, PLANTED_ID, EntryStatus.DELISTED, "test: delisted")
+    ours, screeners = both()
+    assert ours == screeners != empty
+    assert [name for name, _version in ours[0]] == sorted([UN, lower.name])
+    # Nothing moved since the screening: the matches are written with the travellers.
+    data = manifest(flight_traffic(), [planted()])
+    received = Ingestor(store, screening=False).receive(data, source="m.edi")
+    assert not isinstance(received, IngestOutcome)
+    parsed = parse_message(data, source="m.edi")
+    screened = IngestScreening(store).screen(received.message_id, parsed)
+    store.store_content(received.message_id, parsed, received_at=received.received_at,
+                        on_stored=screened.write)  # fmt: skip
+    assert (screened.lists_moved, screened.stored) == (False, 1)
 
 
 @needs_un

@@ -176,7 +176,7 @@ class Ingestor:
                 parsed,
                 received_at=received_at,
                 parsed_values=values,
-                on_stored=screening.on_stored if screening is not None else None,
+                on_stored=screening.write if screening is not None else None,
             )
         except Exception as err:
             self._fail(message_id, f"could not store: {type(err).__name__}")

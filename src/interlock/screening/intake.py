@@ -1,17 +1,23 @@
 """Ingest screens as it stores (DESIGN.md §3): every traveller a received message carries is
 screened against the active entries of the node's stored lists, and the matches at or above
 the threshold are written in the transaction that stores the travellers (``matches`` table,
-reason ``ingest``), so a traveller is never stored without the result of its screening.
+reason ``ingest``).
 
-- The screener is the store's shared :class:`~interlock.screening.stored.StoredScreener`:
-  a list imported or an entry delisted is picked up with the next message (SG-18).
+- The screener is the store's shared :class:`~interlock.screening.stored.StoredScreener`.
 - Travellers from PNR (PNRGOV) are screened only against lists of persons sought or under
   alert (SG-17); with no such list they are not screened at all.
 - Screening runs before the storing transaction, so the database is not held while the CPU
-  works. A list may gain a version between that screening and the commit, and the
-  retro-screening of that version (:mod:`interlock.screening.retro`) may have looked for
-  travellers before these were committed. So the lists are checked again after the commit and,
-  when they moved, the message's travellers are screened again and what is new is stored.
+  works, with the snapshot of the lists this ingest last saw. Once the travellers are written,
+  the storing transaction reads the lists' fingerprint (each list's version, the last
+  delisting by hand). When it is the snapshot's, the matches are written with the travellers.
+  When a list moved (a version imported, an entry delisted, SG-18), nothing is written with
+  them: after the commit the snapshot is renewed, the travellers are screened again and those
+  matches are stored. So no match is stored against an entry delisted before the commit, and
+  a version imported before the commit is screened here; one imported after it finds the
+  travellers committed when it is retro-screened (:mod:`interlock.screening.retro`). On
+  SQLite the storing transaction holds the write lock, so nothing commits between that read
+  and the commit; on PostgreSQL a version committed in that last fraction of a millisecond
+  could escape both screenings.
 """
 
 from __future__ import annotations
@@ -22,19 +28,22 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import func, null, select, union_all
+
 from interlock.model import Format, ParsedMessage
 from interlock.screening.lists import LoadedLists
 from interlock.screening.model import Match
 from interlock.screening.queries import query_from_traveller
 from interlock.screening.screen import DEFAULT_THRESHOLD
 from interlock.store.matches import MatchReason, NewMatch, insert_matches
+from interlock.store.repositories import message_traveller_ids
+from interlock.store.schema import WatchlistRow, WatchlistStatusChangeRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from interlock.screening.stored import Fingerprint, Snapshot, StoredScreener
     from interlock.store import Store
-    from interlock.store.repositories import OnStored
 
 # Most matches stored per traveller (best first).
 MATCH_LIMIT = 10
@@ -54,10 +63,11 @@ class Found:
 @dataclass(slots=True)
 class MessageScreening:
     """The screening of one received message's travellers, stored with them by :meth:`write`
-    (:attr:`on_stored`: the store's hook, None when there is nothing to store).
+    (the store's ``on_stored`` hook).
 
     ``travellers``: how many the message carries; ``screened``: how many were compared with
-    at least one list; ``stored``: matches written (new rows only).
+    at least one list; ``stored``: matches written (new rows only); ``lists_moved``: the
+    lists had moved from the screened snapshot by the time the travellers were written.
     """
 
     message_id: int
@@ -66,23 +76,24 @@ class MessageScreening:
     travellers: int = 0
     screened: int = 0
     found: list[Found] = field(default_factory=list)
-    traveller_ids: list[int] = field(default_factory=list)
     stored: int = 0
+    lists_moved: bool = False
     screened_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
-    @property
-    def on_stored(self) -> OnStored | None:
-        """What the storing transaction calls: :meth:`write` when there are matches to store."""
-        return self.write if self.found else None
-
-    def write(self, session: Session, traveller_ids: list[int]) -> None:
-        """Store the matches with the travellers (the store's ``on_stored`` hook)."""
+    def write(self, session: Session) -> None:
+        """In the storing transaction: store the matches with the travellers, unless the
+        lists moved since the screening (see the module docstring)."""
+        if not self.travellers:
+            return
+        self.lists_moved = stored_fingerprint(session) != _in_name_order(self.fingerprint)
+        if self.lists_moved or not self.found:
+            return
+        traveller_ids = message_traveller_ids(session, self.message_id)
         if len(traveller_ids) != self.travellers:
             raise RuntimeError(
                 f"message {self.message_id}: {len(traveller_ids)} travellers stored, "
                 f"{self.travellers} screened"
             )
-        self.traveller_ids = traveller_ids
         rows = self.rows(traveller_ids)
         self.stored += insert_matches(session, rows, screened_at=self.screened_at)
 
@@ -116,21 +127,27 @@ class IngestScreening:
         self._screener = screener if screener is not None else store.screener
         self.threshold = threshold
         self._limit = limit
+        self._snapshot: Snapshot | None = None
 
     def screen(self, message_id: int, parsed: Sequence[ParsedMessage]) -> MessageScreening:
-        """Screen every traveller of the parsed messages of one received message."""
-        return self._screen(self._screener.current(), message_id, parsed)
+        """Screen every traveller of the parsed messages of one received message with the
+        lists as last seen (checked when the travellers are stored: :meth:`recheck`)."""
+        if self._snapshot is None:
+            self._snapshot = self._screener.current()
+        return self._screen(self._snapshot, message_id, parsed)
 
     def recheck(self, done: MessageScreening, parsed: Sequence[ParsedMessage]) -> None:
-        """After the commit: when the lists moved since ``done`` was screened, screen the stored
-        travellers again and store the matches that are new (see the module docstring)."""
-        if not done.travellers or self._screener.fingerprint() == done.fingerprint:
+        """After the commit: when the lists moved between the screening of ``done`` and the
+        writing of its travellers, renew the snapshot, screen them again and store those
+        matches (see the module docstring)."""
+        if not done.lists_moved:
             return
-        again = self._screen(self._screener.current(), done.message_id, parsed)
+        self._snapshot = self._screener.current()
+        again = self._screen(self._snapshot, done.message_id, parsed)
         if again.found:
-            ids = done.traveller_ids or self._store.traveller_ids(done.message_id)
+            ids = self._store.traveller_ids(done.message_id)
             done.stored += self._store.matches.add(again.rows(ids), screened_at=again.screened_at)
-        done.screened = max(done.screened, again.screened)
+        done.screened = again.screened
 
     def _screen(
         self, snapshot: Snapshot, message_id: int, parsed: Sequence[ParsedMessage]
@@ -157,7 +174,7 @@ class IngestScreening:
                     query, threshold=self.threshold, limit=self._limit, lists=lists
                 ):
                     # A list registered after the fingerprint was read: its version is not
-                    # known here; the check after the commit screens against it (recheck).
+                    # known here; the check when storing sees it and screens again.
                     if match.list_name in versions:
                         result.found.append(Found(position, key, match))
                 position += 1
@@ -173,3 +190,23 @@ class IngestScreening:
         sought = frozenset(LoadedLists(infos={s.info.name: s.info for s in stored}).sought())
         _SOUGHT[self._screener] = (fingerprint, sought)
         return sought
+
+
+def stored_fingerprint(session: Session) -> Fingerprint:
+    """The lists' fingerprint as :meth:`StoredScreener.fingerprint` reads it (each list's name
+    and current version, the last status decision), read in the caller's transaction in one
+    statement; lists in Python's name order (the database's collation may differ)."""
+    lists = select(WatchlistRow.name, WatchlistRow.current_version)
+    decided = select(null(), func.coalesce(func.max(WatchlistStatusChangeRow.id), 0))
+    versions: list[tuple[str, int]] = []
+    last = 0
+    for name, number in session.execute(union_all(lists, decided)):
+        if name is None:
+            last = int(number)
+        else:
+            versions.append((str(name), int(number)))
+    return tuple(sorted(versions)), last
+
+
+def _in_name_order(fingerprint: Fingerprint) -> Fingerprint:
+    return tuple(sorted(fingerprint[0])), fingerprint[1]

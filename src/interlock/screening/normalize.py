@@ -186,6 +186,7 @@ class NameForm:
     organisation: bool = False
 
     folded: str = ""  # the core words' folded forms, sorted and joined: for quick ranking
+    joined: str = ""  # all Latin words run together, for names split or joined differently
 
 
 def _single_letters(text: str) -> str:
@@ -380,6 +381,7 @@ def prepare_name(name: str, organisation: bool = False) -> NameForm:
         core=core,
         arabic=arabic,
         folded=folded,
+        joined="".join(token.text for token in tokens if not token.arabic),
         organisation=organisation,
     )
 

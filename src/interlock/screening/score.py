@@ -250,6 +250,7 @@ class NameScore:
 
 
 _PAIR_FLOOR = 0.55
+_JOINED_FLOOR = 0.9
 EXTRA_ENTRY = 0.6
 EXTRA_QUERY = 0.6
 EXTRA_CONFLICT = 2.0
@@ -300,8 +301,14 @@ def compare_names(
             both = wq[i] + we[j]
             paired += both
             matched += both * (sim if sim >= _FULL_CREDIT else _credit(sim))
-    extra_q_weight = sum(w for w, free in zip(wq, free_q, strict=True) if free)
-    extra_e_weight = sum(w for w, free in zip(we, free_e, strict=True) if free)
+    extra_q_weight = 0.0
+    for index, free in enumerate(free_q):
+        if free:
+            extra_q_weight += wq[index]
+    extra_e_weight = 0.0
+    for index, free in enumerate(free_e):
+        if free:
+            extra_e_weight += we[index]
     # Words only the list has (father's, tribal names) count less than words only the query
     # has; words left over on both sides disagree, which counts more.
     if extra_q_weight and extra_e_weight:
@@ -316,16 +323,11 @@ def compare_names(
     score = matched / total if total else 0.0
     extra_q = [t for t, free in zip(q_tokens, free_q, strict=True) if free]
     extra_e = [t for t, free in zip(e_tokens, free_e, strict=True) if free]
-    arabic = any(t.arabic for t in q_tokens) or any(t.arabic for t in e_tokens)
-    if (extra_q or extra_e) and not arabic:
-        joined = (
-            ratio(
-                "".join(t.text for t in query.tokens if not t.arabic),
-                "".join(t.text for t in entry.tokens if not t.arabic),
-            )
-            / 100.0
-        )
-        if joined > score and joined >= 0.9:
+    arabic = query.arabic or entry.arabic
+    if (extra_q or extra_e) and not arabic and score < _JOINED_FLOOR * 0.97:
+        # Words split or joined differently (Vanderbruggen, JanDaniel): the whole names.
+        joined = ratio(query.joined, entry.joined, score_cutoff=90.0) / 100.0
+        if joined * 0.97 > score:
             score = joined * 0.97
             extra_q, extra_e = [], []
     return NameScore(score, pairs, extra_q, extra_e, script="arabic" if arabic else "latin")
@@ -386,13 +388,15 @@ def score_prepared(
     names: Iterable[PreparedName] | None = None,
     *,
     explain: bool = True,
+    query_weights: Sequence[float] | None = None,
 ) -> EntryScore:
     """Score one prepared entry for a query; ``names`` limits the names tried, and
     ``explain=False`` skips writing the explanations (the score is the same)."""
     best: NameScore | None = None
     best_name: PreparedName | None = None
     best_value = 0.0
-    query_weights = [weight(token) for token in query_form.core]
+    if query_weights is None:
+        query_weights = [weight(token) for token in query_form.core]
     # A Latin-script query is compared with the entry's Latin names where it has any: an
     # original-script name adds only vowel-less guesses to what the Latin names say.
     skip_arabic = not query_form.arabic and prepared.has_latin

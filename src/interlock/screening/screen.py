@@ -9,13 +9,17 @@ keys (carried by a large share of a big list) only count when nothing rarer foun
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import combinations
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import cdist
 
 from interlock.screening.model import Band, Match, Query
 from interlock.screening.normalize import NameForm, Token, prepare_name
@@ -29,13 +33,15 @@ from interlock.screening.score import (
     score_one,
     score_prepared,
 )
-from interlock.watchlists.model import EntryKind, WatchlistEntry
+from interlock.watchlists.model import EntryKind, PartialDate, WatchlistEntry
 
 DEFAULT_THRESHOLD = 0.7
 # Band floors (SG-22: reviewers see a band, not a verdict). See docs/screening.md for calibration.
 BAND_FLOORS: tuple[tuple[float, Band], ...] = ((0.9, Band.HIGH), (0.8, Band.MEDIUM))
-# A key carried by more names than this is only used when nothing rarer found a candidate.
-COMMON_KEY_LIMIT = 2_000
+# A key carried by more names than this is not walked (it would say nothing in any case).
+MAX_POSTINGS = 250_000
+# A word carried by more names than this is credited only through word pairs.
+RARE_POSTINGS = 3_000
 _MIN_DELETE_KEY = 4
 
 
@@ -78,8 +84,34 @@ def _query_token_keys(token: Token) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+def _pair_key(first: str, second: str) -> str | None:
+    """The key of two words' skeletons, in either order (None for one skeleton twice)."""
+    if first == second or first.startswith("~") or second.startswith("~"):
+        return None
+    return "&" + first + "|" + second if first < second else "&" + second + "|" + first
+
+
+_MAX_PAIR_WORDS = 6
+_MAX_QUERY_WORDS = 12
+
+
+def pair_keys(form: NameForm) -> set[str]:
+    """A name's word-pair keys: names sharing two words with a query are found through them
+    even when each word alone is carried by very many names (Maria, Garcia)."""
+    skeletons = sorted(
+        {
+            token.skeleton
+            for token in form.core
+            if token.skeleton and not token.minor and not token.initial
+        }
+    )[:_MAX_PAIR_WORDS]
+    return {"&" + a + "|" + b for a, b in combinations(skeletons, 2)}
+
+
 # How many names (per query) are scored in full, best cheap bound first.
 CANDIDATE_NAMES = 8
+# How many names, best bound first, are re-ranked by spelling before the best are scored.
+CANDIDATE_POOL = 256
 # How much spelling similarity weighs when choosing among candidates of similar estimate.
 SPELLING_TIEBREAK = 0.25
 # Words whose skeleton this many names share are looked up by their skeleton only.
@@ -90,6 +122,18 @@ BIRTH_DATE_CANDIDATES = 8
 NEAR_KEY_CREDIT = 0.8
 # A name is scored only if the query words it shares a key with carry this share of the weight.
 MIN_BOUND = 0.3
+
+
+@dataclass(slots=True)
+class _Arrays:
+    """Scratch and per-name arrays of the candidate stage (one slot per indexed name)."""
+
+    score: NDArray[np.float32]
+    hits: NDArray[np.float32]
+    bits: NDArray[np.int64]  # per name, the query words that credited it (reset per query)
+    words: NDArray[np.float32]
+    alive: NDArray[np.bool_]
+    folded: NDArray[np.object_]  # each name's folded words, for spelling re-ranking
 
 
 class Screener:
@@ -106,8 +150,13 @@ class Screener:
         self._documents: dict[str, list[int]] = defaultdict(list)
         # Exact full birth dates: a listed person found by date when the name is an unknown alias.
         self._birth_dates: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        # (birth date, a name word's skeleton) → entries: in a big list, the listed person among
+        # many of the same name is found by a date one year out and one shared word.
+        self._born_words: dict[tuple[int, int, int, str], list[int]] = defaultdict(list)
         self._frequencies: Counter[str] = Counter()
         self._weights: IdfWeights | None = None
+        self._posting_arrays: dict[str, NDArray[np.int32]] = {}
+        self._arrays: _Arrays | None = None
         self.add(entries)
 
     def __len__(self) -> int:
@@ -137,16 +186,30 @@ class Screener:
                     if not token.minor and token.skeleton:
                         self._frequencies[frequency_key(token)] += 1
                     keys.update(token_keys(token))
+                keys.update(pair_keys(name.form))
                 if name.form.cjk:
                     keys.update("#" + char for char in name.form.cjk)
                 for name_key in keys:
                     self._keys[name_key].append(name_id)
             for number in prepared.documents:
                 self._documents[number].append(position)
+            skeletons = {
+                token.skeleton
+                for name in prepared.names
+                for token in name.form.core
+                if token.skeleton and not token.minor and not token.initial
+            }
             for born in entry.birth_dates:
-                if born.day and born.month and not born.approximate and not born.range_to_year:
-                    self._birth_dates[(born.year, born.month, born.day)].append(position)
+                if born.approximate or born.range_to_year:
+                    continue
+                day = (born.year, born.month or 0, born.day or 0)
+                if born.day and born.month:
+                    self._birth_dates[day].append(position)
+                for skeleton in skeletons:
+                    self._born_words[(*day, skeleton)].append(position)
         self._weights = None
+        self._posting_arrays.clear()
+        self._arrays = None
 
     def remove(self, list_name: str, entry_ids: Iterable[str]) -> None:
         """Remove entries; they stop matching at once (their index postings are skipped)."""
@@ -154,137 +217,201 @@ class Screener:
             position = self._position.pop((list_name, entry_id), None)
             if position is not None:
                 self._entries[position] = None
+                self._arrays = None
 
     def _weight(self) -> IdfWeights:
         if self._weights is None:
             self._weights = IdfWeights(self._frequencies, len(self._name_owner))
         return self._weights
 
+    def _ensure_arrays(self) -> _Arrays:
+        """The per-name arrays the candidate stage works on, rebuilt after changes."""
+        arrays = self._arrays
+        if arrays is None:
+            size = len(self._name_owner)
+            alive = np.fromiter(
+                (self._entries[owner] is not None for owner in self._name_owner),
+                dtype=np.bool_,
+                count=size,
+            )
+            words = np.fromiter(
+                (max(1, len(name.form.core)) for name in self._name_ref),
+                dtype=np.float32,
+                count=size,
+            )
+            folded = np.empty(size, dtype=object)
+            folded[:] = [name.form.folded for name in self._name_ref]
+            arrays = self._arrays = _Arrays(
+                score=np.zeros(size, dtype=np.float32),
+                hits=np.zeros(size, dtype=np.float32),
+                bits=np.zeros(size, dtype=np.int64),
+                words=words,
+                alive=alive,
+                folded=folded,
+            )
+        return arrays
+
+    def _postings(self, key: str) -> NDArray[np.int32] | None:
+        """The names carrying ``key`` as an array (converted once, on first use)."""
+        array = self._posting_arrays.get(key)
+        if array is None:
+            listed = self._keys.get(key)
+            if not listed:
+                return None
+            array = self._posting_arrays[key] = np.array(listed, dtype=np.int32)
+        return array
+
     def candidates(
         self, query: Query, form: NameForm | None = None
     ) -> dict[int, list[PreparedName] | None]:
         """Entry positions worth scoring, each with the names that share keys with the query
-        (``None``: score all names, e.g. a document hit)."""
+        (``None``: score all names, e.g. a document or exact birth-date hit).
+
+        Every word's postings are accumulated in arrays (vectorised): a name's bound is the
+        query weight its keys explain (a key shared through a deleted letter counts
+        ``NEAR_KEY_CREDIT``); names are ranked by that share, less for names with more words
+        than they share with the query, and the best are re-ranked by spelling."""
         if form is None:
             form = prepare_name(query.full_name, query.kind is EntryKind.ENTITY)
-        weight = self._weight()
-        bounds: dict[int, float] = defaultdict(float)
-        hits: dict[int, int] = defaultdict(int)
-        total = 0.0
-        common: list[tuple[float, list[int]]] = []
-        found: list[tuple[int, float, tuple[str, ...], list[int], list[list[int]]]] = []
-        keys_of = self._keys
-        for token in form.core:
-            keys = _query_token_keys(token)
-            if not keys:
-                continue
-            token_weight = weight(token)
-            total += token_weight
-            exact_postings = keys_of.get(keys[0], [])
-            # A skeleton many names share (MHMD) already unites the spellings of a common word;
-            # its one-letter neighbours would only add thousands of postings.
-            near_lists = (
-                [postings for key in keys[1:] if (postings := keys_of.get(key))]
-                if len(exact_postings) < NEAR_SKIP
-                else []
-            )
-            posting_count = len(exact_postings) + sum(map(len, near_lists))
-            found.append((posting_count, token_weight, keys, exact_postings, near_lists))
-        # Rarest words first. Once enough names are found that a name carrying none of the
-        # words found so far could not outrank them (nor reach the floor), the commoner words
-        # left only add to the names already found (set intersections, not posting walks).
-        found.sort(key=lambda item: item[0])
-        remaining = total
-        floor = MIN_BOUND * total
-        enough = CANDIDATE_NAMES * 4
-        for _size, token_weight, _keyset, exact, near_lists in found:
-            if bounds and (
-                remaining < floor
-                or sum(1 for bound in bounds.values() if bound >= remaining) >= enough
-            ):
-                exact_hits = bounds.keys() & set(exact)
-                for name_id in exact_hits:
-                    bounds[name_id] += token_weight
-                    hits[name_id] += 1
-                near_weight = token_weight * NEAR_KEY_CREDIT
-                near_hits = bounds.keys() & set().union(*near_lists)
-                for name_id in near_hits.difference(exact_hits):
-                    bounds[name_id] += near_weight
-                    hits[name_id] += 1
-                continue
-            remaining -= token_weight
-            if len(exact) > COMMON_KEY_LIMIT:
-                common.append((token_weight, exact))
-                exact = []
-            near: set[int] = set()
-            for postings in near_lists:
-                if len(postings) <= COMMON_KEY_LIMIT:
-                    near.update(postings)
-            for name_id in exact:
-                bounds[name_id] += token_weight
-                hits[name_id] += 1
-            near_weight = token_weight * NEAR_KEY_CREDIT
-            for name_id in near.difference(exact):
-                bounds[name_id] += near_weight
-                hits[name_id] += 1
-        if not bounds and common:
-            token_weight, postings = min(common, key=lambda item: len(item[1]))
-            for name_id in postings:
-                bounds[name_id] += token_weight
-                hits[name_id] += 1
-        if form.cjk:
-            total += 1.0
-            cjk_hit: set[int] = set()
-            for char in form.cjk:
-                cjk_hit.update(self._keys.get("#" + char, ()))
-            for name_id in cjk_hit:
-                bounds[name_id] += 1.0
-                hits[name_id] += 1
         chosen: dict[int, list[PreparedName] | None] = {}
-        if bounds and total > 0:
-            floor = MIN_BOUND * total
-            entries = self._entries
-            owner = self._name_owner
-            estimates: list[tuple[float, int]] = []
-            for name_id, bound in bounds.items():
-                if bound < floor or entries[owner[name_id]] is None:
-                    continue
-                # The query's weight the shared keys could explain, less for names with more
-                # words than the query shares with them.
-                words = len(self._name_ref[name_id].form.core) or 1
-                shared = hits[name_id]
-                share = 1.0 if shared >= words else math.sqrt(shared / words)
-                estimates.append((bound / total * share, name_id))
-            estimates.sort(reverse=True)
-            if len(estimates) > CANDIDATE_NAMES:
-                # Many names share the same keys (Mohammed Ahmadi, Muhammad Hamid …): among the
-                # best, prefer those also spelled alike.
-                pool = estimates[: CANDIDATE_NAMES * 4]
-                folded = form.folded
-                refs = self._name_ref
-                pool.sort(
-                    key=lambda item: (
-                        item[0]
-                        + SPELLING_TIEBREAK * ratio(folded, refs[item[1]].form.folded) / 100.0
-                    ),
-                    reverse=True,
-                )
-                estimates = pool
-            for _estimate, name_id in estimates[:CANDIDATE_NAMES]:
-                names = chosen.setdefault(owner[name_id], [])
-                if names is not None:
-                    names.append(self._name_ref[name_id])
+        if self._name_owner:
+            self._rank_names(form, chosen)
         number = normalise_document(query.document_number)
         if number:
             for position in self._documents.get(number, ()):
                 chosen[position] = None
         born = query.birth_date
-        if born is not None and born.day and born.month and not born.approximate:
-            same_day = self._birth_dates.get((born.year, born.month, born.day), ())
-            if len(same_day) <= BIRTH_DATE_CANDIDATES:
-                for position in same_day:
-                    chosen.setdefault(position, None)
+        if born is not None and not born.approximate:
+            if born.day and born.month:
+                same_day = self._birth_dates.get((born.year, born.month, born.day), ())
+                if len(same_day) <= BIRTH_DATE_CANDIDATES:
+                    for position in same_day:
+                        chosen.setdefault(position, None)
+            self._born_with_words(born, form, chosen)
         return chosen
+
+    def _born_with_words(
+        self, born: PartialDate, form: NameForm, chosen: dict[int, list[PreparedName] | None]
+    ) -> None:
+        """Entries born on the query's date (or its year, a year either side) that share a
+        word with the query, when few do."""
+        skeletons = {
+            token.skeleton
+            for token in form.core
+            if token.skeleton and not token.minor and not token.initial
+        }
+        month, day = born.month or 0, born.day or 0
+        added = 0
+        for year in (born.year, born.year - 1, born.year + 1):
+            for key_day in {(year, month, day), (year, 0, 0)}:
+                for skeleton in skeletons:
+                    positions = self._born_words.get((*key_day, skeleton), ())
+                    if len(positions) > BIRTH_DATE_CANDIDATES:
+                        continue
+                    for position in positions:
+                        if position not in chosen:
+                            chosen[position] = None
+                            added += 1
+                    if added >= BIRTH_DATE_CANDIDATES:
+                        return
+
+    def _rank_names(self, form: NameForm, chosen: dict[int, list[PreparedName] | None]) -> None:
+        arrays = self._ensure_arrays()
+        weight = self._weight()
+        score, hits, bits = arrays.score, arrays.hits, arrays.bits
+        fresh_names: list[NDArray[np.int32]] = []
+
+        def credit(names: NDArray[np.int32], word: int, amount: float) -> None:
+            # Each query word credits a name once (bit ``word`` of ``bits``); the first credit
+            # of a name collects it. Fancy-index += adds once per distinct index.
+            flag = 1 << word
+            marks = bits[names]
+            open_ = (marks & flag) == 0
+            names = names[open_]
+            if not names.size:
+                return
+            fresh_names.append(names[marks[open_] == 0])
+            score[names] += amount
+            hits[names] += 1.0
+            bits[names] |= flag
+
+        words: list[tuple[int, float, tuple[str, ...], NDArray[np.int32] | None]] = []
+        total = 0.0
+        for token in form.core:
+            keys = _query_token_keys(token)
+            if not keys or len(words) >= _MAX_QUERY_WORDS:
+                continue
+            token_weight = weight(token)
+            total += token_weight
+            words.append((len(words), token_weight, keys, self._postings(keys[0])))
+        common: list[tuple[int, float, NDArray[np.int32]]] = []
+        for word, token_weight, keys, exact in words:
+            if exact is not None and exact.size > RARE_POSTINGS:
+                # A word carried by very many names is credited through word pairs below.
+                common.append((word, token_weight, exact))
+                continue
+            if exact is not None:
+                credit(exact, word, token_weight)
+            if exact is not None and exact.size >= NEAR_SKIP:
+                continue  # a skeleton many names share already unites a word's spellings
+            near_arrays = [
+                array
+                for key in keys[1:]
+                if (array := self._postings(key)) is not None and array.size <= RARE_POSTINGS
+            ]
+            if near_arrays:
+                near = np.unique(np.concatenate(near_arrays))
+                credit(near, word, token_weight * NEAR_KEY_CREDIT)
+        # Names sharing two words with the query, however common each word is alone.
+        for first, second in combinations(words, 2):
+            key = _pair_key(first[2][0], second[2][0])
+            if key is None:
+                continue
+            pair = self._postings(key)
+            if pair is not None and pair.size <= MAX_POSTINGS:
+                credit(pair, first[0], first[1])
+                credit(pair, second[0], second[1])
+        if not fresh_names and common:
+            word, token_weight, exact = min(common, key=lambda item: item[2].size)
+            if exact.size <= MAX_POSTINGS:
+                credit(exact, word, token_weight)
+        if form.cjk:
+            characters = set(form.cjk)
+            total += 1.0
+            for index, char in enumerate(sorted(characters)):
+                array = self._postings("#" + char)
+                if array is not None:
+                    credit(array, min(_MAX_QUERY_WORDS + index, 62), 1.0 / len(characters))
+        if not fresh_names:
+            return
+        names = fresh_names[0] if len(fresh_names) == 1 else np.concatenate(fresh_names)
+        bound = score[names]
+        shared = hits[names]
+        score[names] = 0.0
+        hits[names] = 0.0
+        bits[names] = 0
+        if total <= 0.0:
+            return
+        keep = (bound >= MIN_BOUND * total) & arrays.alive[names]
+        names, bound, shared = names[keep], bound[keep], shared[keep]
+        if not names.size:
+            return
+        estimate = bound / total * np.sqrt(np.minimum(1.0, shared / arrays.words[names]))
+        if estimate.size > CANDIDATE_POOL:
+            best = np.argpartition(-estimate, CANDIDATE_POOL)[:CANDIDATE_POOL]
+            names, estimate = names[best], estimate[best]
+        if estimate.size > CANDIDATE_NAMES:
+            # Many names share the same keys (Mohammed Ahmadi, Muhammad Hamid …): among the
+            # best, prefer those also spelled alike.
+            spelled = cdist([form.folded], arrays.folded[names].tolist(), scorer=ratio)[0]
+            estimate = estimate + SPELLING_TIEBREAK * spelled / 100.0
+            order = np.argsort(-estimate, kind="stable")[:CANDIDATE_NAMES]
+            names = names[order]
+        owner = self._name_owner
+        for name_id in names.tolist():
+            listed = chosen.setdefault(owner[name_id], [])
+            if listed is not None:
+                listed.append(self._name_ref[name_id])
 
     def screen(
         self,
@@ -299,7 +426,8 @@ class Screener:
         form = prepare_name(query.full_name, organisation)
         weight = self._weight()
         today = self.today
-        matches: list[Match] = []
+        query_weights = [weight(token) for token in form.core]
+        scored: list[tuple[float, str, str, PreparedEntry, list[PreparedName] | None]] = []
         for position, names in self.candidates(query, form).items():
             prepared = self._entries[position]
             if prepared is None:
@@ -314,21 +442,28 @@ class Screener:
                 continue
             if not entry.is_active(today):
                 continue
-            outcome = score_prepared(query, form, prepared, weight, names, explain=False)
+            outcome = score_prepared(
+                query, form, prepared, weight, names, explain=False, query_weights=query_weights
+            )
             if outcome.score >= threshold:
-                outcome = score_prepared(query, form, prepared, weight, names)
-                matches.append(
-                    Match(
-                        entry.entry_id,
-                        entry.list_name,
-                        outcome.score,
-                        band_for(outcome.score),
-                        outcome.matched_name,
-                        outcome.explanations,
-                    )
+                scored.append((-outcome.score, entry.list_name, entry.entry_id, prepared, names))
+        scored.sort(key=lambda item: item[:3])
+        matches: list[Match] = []
+        for _score, _list, _id, prepared, names in scored[:limit]:
+            # Explanations are written only for the matches returned.
+            outcome = score_prepared(query, form, prepared, weight, names)
+            entry = prepared.entry
+            matches.append(
+                Match(
+                    entry.entry_id,
+                    entry.list_name,
+                    outcome.score,
+                    band_for(outcome.score),
+                    outcome.matched_name,
+                    outcome.explanations,
                 )
-        matches.sort(key=lambda match: (-match.score, match.list_name, match.entry_id))
-        return matches[:limit]
+            )
+        return matches
 
 
 def score_entry(query: Query, entry: WatchlistEntry) -> Match:

@@ -37,8 +37,8 @@ from interlock.store.writer import StoredContent, store_parsed
 if TYPE_CHECKING:
     from interlock.screening.stored import StoredScreener
 
-OnStored = Callable[[Session, list[int]], None]
-"""Called in the storing transaction with the ids of the travellers just written."""
+OnStored = Callable[[Session], None]
+"""Called in the storing transaction once a message's content is written."""
 
 
 class Store:
@@ -98,8 +98,8 @@ class Store:
 
         With ``parsed_values`` the message is first marked PARSED (with those column values)
         in the same transaction: one commit instead of two on the hot path. ``on_stored`` is
-        called in that transaction with the ids of the travellers written, in message order
-        (ingest stores their screening matches with them).
+        called in that transaction once the content is written (ingest stores the travellers'
+        screening matches with them; :func:`message_traveller_ids` gives their ids).
         """
         total = StoredContent()
         with self.transaction() as session:
@@ -114,7 +114,7 @@ class Store:
                     k for k in stored.flight_keys if k not in total.flight_keys
                 )
             if on_stored is not None:
-                on_stored(session, _traveller_ids(session, message_id))
+                on_stored(session)
             mark_status(
                 session,
                 message_id,
@@ -127,7 +127,7 @@ class Store:
     def traveller_ids(self, message_id: int) -> list[int]:
         """The ids of the travellers a stored message carried, in message order."""
         with self.sessions() as session:
-            return _traveller_ids(session, message_id)
+            return message_traveller_ids(session, message_id)
 
     def ping(self) -> bool:
         """True when the database answers."""
@@ -162,7 +162,7 @@ def _count(session: Session, column: InstrumentedAttribute[int]) -> int:
     return int(session.execute(select(func.count(column))).scalar_one())
 
 
-def _traveller_ids(session: Session, message_id: int) -> list[int]:
+def message_traveller_ids(session: Session, message_id: int) -> list[int]:
     """The ids of a message's travellers in the order they were written (ids are handed out
     in insertion order, see :mod:`interlock.store.bulk`)."""
     query = select(TravellerRow.id).where(TravellerRow.message_id == message_id)
