@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from interlock.screening.arabic import arabic_skeleton, is_arabic_char
 
@@ -39,7 +40,7 @@ LINKS = frozenset({"bin", "ibn", "bint", "binti", "bte", "ben", "ould", "walad",
 # Words glued to the following word, as the lists write them both ways (Abd al-Rahman,
 # Abdulrahman, Abdurrahman; Abu Bakr, Abubakar).
 GLUE = frozenset(
-    {"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abu", "abou", "abo"}
+    {"abd", "abdul", "abdel", "abdal", "abdol", "abdur", "abdus", "abdoul", "abu", "abou", "abo"}
 )
 # Honorifics and titles that lists and travellers add or leave out.
 TITLES = frozenset(
@@ -329,6 +330,17 @@ def _fold_latin(text: str) -> str:
     return anyascii(text).casefold()
 
 
+_ABD_FORMS = ("abdul", "abdel", "abdal", "abdur", "abdoul")
+
+
+@lru_cache(maxsize=50_000)
+def _misspelt_abd(word: str) -> bool:
+    """abdul and its forms with one typo or swapped pair of letters (adbul, badur, abdull)."""
+    if not 4 <= len(word) <= 7 or word in GLUE:
+        return False
+    return any(OSA.distance(word, form, score_cutoff=1) <= 1 for form in _ABD_FORMS)
+
+
 def _glue_abd(word: str) -> str:
     """abdul/abdel/abdur… + rest → abd + rest (the article's vowel and l dropped)."""
     match = _ABD.match(word)
@@ -421,8 +433,8 @@ def _tokens(words: list[tuple[str, bool]], organisation: bool) -> list[Token]:
                 continue
             if word in LINKS and index > 0 and not last:
                 continue
-            if word in GLUE and not last:
-                pending += "abd" if word.startswith("abd") else word
+            if not last and (word in GLUE or _misspelt_abd(word)):
+                pending += "abd" if word.startswith("abd") or word not in GLUE else word
                 continue
             if word in TITLES and len(words) > 2:
                 continue

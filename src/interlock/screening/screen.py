@@ -321,16 +321,19 @@ class Screener:
         score, hits, bits = arrays.score, arrays.hits, arrays.bits
         fresh_names: list[NDArray[np.int32]] = []
 
-        def credit(names: NDArray[np.int32], word: int, amount: float) -> None:
-            # Each query word credits a name once (bit ``word`` of ``bits``); the first credit
-            # of a name collects it. Fancy-index += adds once per distinct index.
+        def credit(names: NDArray[np.int32], word: int, amount: float, first: bool) -> None:
+            # Each query word credits a name once (bit ``word`` of ``bits``; ``first``: this
+            # word has credited nobody yet); the first credit of a name collects it.
+            # Fancy-index += adds once per distinct index.
             flag = 1 << word
             marks = bits[names]
-            open_ = (marks & flag) == 0
-            names = names[open_]
-            if not names.size:
-                return
-            fresh_names.append(names[marks[open_] == 0])
+            if not first:
+                open_ = (marks & flag) == 0
+                names = names[open_]
+                if not names.size:
+                    return
+                marks = marks[open_]
+            fresh_names.append(names[marks == 0])
             score[names] += amount
             hits[names] += 1.0
             bits[names] |= flag
@@ -351,7 +354,7 @@ class Screener:
                 common.append((word, token_weight, exact))
                 continue
             if exact is not None:
-                credit(exact, word, token_weight)
+                credit(exact, word, token_weight, True)
             if exact is not None and exact.size >= NEAR_SKIP:
                 continue  # a skeleton many names share already unites a word's spellings
             near_arrays = [
@@ -361,27 +364,31 @@ class Screener:
             ]
             if near_arrays:
                 near = np.unique(np.concatenate(near_arrays))
-                credit(near, word, token_weight * NEAR_KEY_CREDIT)
-        # Names sharing two words with the query, however common each word is alone.
+                credit(near, word, token_weight * NEAR_KEY_CREDIT, exact is None)
+        # Names sharing two words with the query, however common each word is alone (pairs
+        # of words both walked above add nothing).
+        walked_all = {index for index, *_rest in words} - {index for index, *_rest in common}
         for first, second in combinations(words, 2):
+            if first[0] in walked_all and second[0] in walked_all:
+                continue
             key = _pair_key(first[2][0], second[2][0])
             if key is None:
                 continue
             pair = self._postings(key)
             if pair is not None and pair.size <= MAX_POSTINGS:
-                credit(pair, first[0], first[1])
-                credit(pair, second[0], second[1])
+                credit(pair, first[0], first[1], False)
+                credit(pair, second[0], second[1], False)
         if not fresh_names and common:
             word, token_weight, exact = min(common, key=lambda item: item[2].size)
             if exact.size <= MAX_POSTINGS:
-                credit(exact, word, token_weight)
+                credit(exact, word, token_weight, True)
         if form.cjk:
             characters = set(form.cjk)
             total += 1.0
             for index, char in enumerate(sorted(characters)):
                 array = self._postings("#" + char)
                 if array is not None:
-                    credit(array, min(_MAX_QUERY_WORDS + index, 62), 1.0 / len(characters))
+                    credit(array, min(_MAX_QUERY_WORDS + index, 62), 1.0 / len(characters), True)
         if not fresh_names:
             return
         names = fresh_names[0] if len(fresh_names) == 1 else np.concatenate(fresh_names)
