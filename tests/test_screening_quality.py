@@ -285,3 +285,13 @@ def test_band_precision_is_ordered_on_labelled_pairs() -> None:
     share = {band: hits / total for band, (total, hits) in counts.items()}
     assert share[Band.HIGH] > share[Band.MEDIUM] > share[Band.LOW] > share[None]
     assert share[Band.HIGH] >= 0.9
+
+
+def test_concurrent_queries_get_the_same_answers_as_one_at_a_time(screener: Screener) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = [case[0] for case in HARD_CASES] * 20
+    expected = [[(m.entry_id, m.score) for m in screener.screen(q)] for q in queries]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        got = list(pool.map(lambda q: [(m.entry_id, m.score) for m in screener.screen(q)], queries))
+    assert got == expected

@@ -9,6 +9,7 @@ keys (carried by a large share of a big list) only count when nothing rarer foun
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ class Screener:
         self._weights: IdfWeights | None = None
         self._posting_arrays: dict[str, NDArray[np.int32]] = {}
         self._arrays: _Arrays | None = None
+        self._scratch_lock = threading.Lock()
         self.add(entries)
 
     def __len__(self) -> int:
@@ -275,7 +277,8 @@ class Screener:
             form = prepare_name(query.full_name, query.kind is EntryKind.ENTITY)
         chosen: dict[int, list[PreparedName] | None] = {}
         if self._name_owner:
-            self._rank_names(form, chosen)
+            with self._scratch_lock:  # the scratch arrays serve one query at a time
+                self._rank_names(form, chosen)
         number = normalise_document(query.document_number)
         if number:
             for position in self._documents.get(number, ()):
