@@ -13,7 +13,6 @@ from interlock.api import flights, match, messages
 from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
 from interlock.runtime import settle_heap
-from interlock.screening.stored import StoredScreener
 from interlock.settings import Settings, get_settings
 from interlock.store import Store
 
@@ -22,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The node's API over its store (migrated on creation). OpenAPI at ``/docs``."""
     settings = settings or get_settings()
     store = Store.from_settings(settings)
-    screening = StoredScreener(store)
+    screening = store.screener  # one index per node, shared with ingest over HTTP
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
