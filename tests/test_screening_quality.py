@@ -82,6 +82,8 @@ ENTRIES = [
     ),
     person("S-7", "Jonathan Pell Whitcombe", born=PartialDate(1990, 1, 5)),
     person("S-8", "Kamal Mourad Haddadi", weak=("Abu Qutayba",)),
+    person("S-9", "Alla Zinchenko", born=PartialDate(1983, 4, 9)),
+    person("S-10", "Tao Zhao", born=PartialDate(1988, 2, 2), nationality="CHN"),
 ]
 
 
@@ -148,7 +150,10 @@ HARD_CASES: list[tuple[Query, str | None, str]] = [
     ),
     (Query(name="Jonathon Pel Whitcomb"), "S-7", "three typos"),
     (Query(name="Abu Qutaybah"), "S-8", "weak alias still found"),
+    (Query(name="ZINCHENKO ALLA"), "S-9", "order swap with a given name that is also a suffix"),
+    (Query(name="Tao Zhao"), "S-10", "short Chinese name"),
     # Must not match.
+    (Query(name="Tao Du"), None, "one shared short given name; Du is a surname, not a particle"),
     (
         Query(name="Oksana Hrytsenko", gender="M", birth_date=PartialDate(1950, 2, 2)),
         None,

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from interlock import __version__
-from interlock.display import print_message, print_sample_flight, print_summary
+from interlock.display import print_message, print_summary
 from interlock.errors import InterlockError, ParseError
 from interlock.ingest.service import expand_paths
 from interlock.logs import configure_logging
@@ -296,38 +296,13 @@ def demo(
     travellers: Annotated[int, typer.Option(help="Passengers in the synthetic day.", min=1)] = 5000,
     seed: Annotated[int, typer.Option(help="Random seed of the synthetic day.")] = 2026,
 ) -> None:
-    """A complete local scenario on the embedded default: generate a synthetic day of traffic,
-    ingest it into the node's store (SQLite under the data folder) and print what it stored."""
-    from interlock.generate.traffic import generate_traffic, write_traffic
-    from interlock.ingest.service import Ingestor
+    """A complete local scenario on the embedded default (SQLite under the data folder):
+    generate a synthetic day of traffic, plant a synthetic national list from it, import it and
+    the UN list, ingest the day (screening it), show the matches, then retro-screen a new
+    version of the list (steps in interlock.demo)."""
+    from interlock.demo import run_demo
 
-    settings = get_settings()
-    folder = settings.data_dir / "demo-traffic" / f"seed-{seed}"
-    out.print(f"[bold]1.[/] generating a synthetic day: {travellers} passengers (seed {seed})")
-    traffic = generate_traffic(travellers, seed=seed)
-    paths = write_traffic(traffic, folder)
-    crew = sum(len(ft.crew) for ft in traffic.flights)
-    booked = sum(len(people) for ft in traffic.flights for _, people in ft.bookings)
-    out.print(f"   {len(traffic.flights)} flights, {len(paths)} messages in {folder}: "
-              f"{travellers} passengers and {crew} crew on manifests (PAXLST), "
-              f"{booked} of the passengers also in PNR pushes (PNRGOV)")  # fmt: skip
-    out.print(f"[bold]2.[/] ingesting into {_safe_url()}")
-    store = _open_store()
-    ingestor = Ingestor(store)
-    del traffic
-    settle_heap()
-    counts: dict[str, int] = {}
-    with progress() as bar:
-        task = bar.add_task("ingesting", total=len(paths))
-        for path in paths:
-            outcome = ingestor.ingest_bytes(path.read_bytes(), source=str(path))
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-            bar.advance(task)
-    out.print("   " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-    out.print("[bold]3.[/] what the node holds now")
-    print_summary(out, store.summary(), _safe_url())
-    print_sample_flight(out, store)
-    store.dispose()
+    run_demo(out, travellers=travellers, seed=seed, progress=progress)
 
 
 @generate_app.command("traffic")
@@ -391,48 +366,26 @@ def watchlist_import(
     The travellers already stored on flights in the retro-screening window are then screened
     against the entries the version added or changed, and the matches stored.
     """
-    from dataclasses import replace
-    from datetime import UTC, datetime
-
-    from interlock.screening.retro import RetroSummary, retro_screen
-    from interlock.watchlists.detect import read_watchlist
     from interlock.watchlists.display import print_import
-    from interlock.watchlists.registry import import_record
-    from interlock.watchlists.versions import source_digest
+    from interlock.watchlists.importing import import_list, retro_line
 
-    with err.status(f"reading {path}"):
-        read = read_watchlist(path)
-    from_file = replace(read.info, name=name or read.info.name)
     store = _open_store()
     try:
-        stored = store.watchlists.get(from_file.name)
-        record, register = import_record(
-            from_file, stored.info if stored else None, owner=owner, legal_basis=legal_basis,
-            list_type=list_type, description=description,
+        done = import_list(
+            store, path, name=name, owner=owner, legal_basis=legal_basis, list_type=list_type,
+            description=description, status=err.status,
         )  # fmt: skip
-        if register:
-            store.watchlists.register(record)
-        summary = store.watchlists.import_version(
-            record, read.entries, source_name=path.name, sha256=source_digest(path),
-            issues=read.issues,
-        )  # fmt: skip
-        retro: RetroSummary | None = None
-        if not summary.duplicate and (summary.added or summary.changed):
-            with err.status("retro-screening stored travellers"):
-                retro = retro_screen(store, record.name, summary.version, now=datetime.now(UTC))
     finally:
         store.dispose()
+    record, summary, retro = done.record, done.summary, done.retro
     if as_json:
-        line = {"list": record.name, "format": read.format, "source": str(path),
+        line = {"list": record.name, "format": done.format, "source": str(path),
                 **summary.to_dict(), "retro": retro.to_dict() if retro else None}  # fmt: skip
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         return
     print_import(out, record.name, path.name, summary)
     if retro is not None:
-        out.print(f"retro-screening: {retro.travellers} travellers on flights departing "
-                  f"{retro.window_start} to {retro.window_end} screened against "
-                  f"{retro.entries} new or changed entries: {retro.matches} matches raised",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+        out.print(retro_line(retro), highlight=False, soft_wrap=True)
     for issue in summary.issues[:20]:
         err.print(f"[yellow]warning:[/] {issue}", highlight=False, soft_wrap=True)
     if len(summary.issues) > 20:

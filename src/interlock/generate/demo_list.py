@@ -1,12 +1,13 @@
 """A synthetic national list of persons sought, planted from a generated day (``interlock demo``).
 
 Some entries are made from passengers of the day, each written the way a list differs from what
-a passport says: another romanisation or a typo in one name, given names and surname swapped, a
-middle name left out, the birth date a year off or only its year; one more carries a passenger's
-passport number under another name. The other entries are decoys: synthetic names that nobody
-travelling that day carries (no one on the day has the decoy's surname). A second version of
-the list adds one more planted entry, for a passenger without a booking (PNR), so that
-retro-screening has exactly one traveller to find.
+a passport says: another romanisation or a typo in one name (in a word of five letters or
+more), given names and surname swapped, a middle name left out, the birth date a year off or
+only its year; one more carries a passenger's passport number under another name. Planted
+passengers are adults whose surname nobody else on the day has, so each entry is about one
+person. The other entries are decoys: synthetic people sharing no word of their names with
+anyone travelling that day. A second version of the list adds one more planted entry, for a
+passenger without a booking (PNR), so that retro-screening has exactly one traveller to find.
 
 Synthetic people only: every name comes from the generator's Faker pools. Deterministic for the
 traffic and the seed. The rows are written in the national-list CSV format
@@ -41,6 +42,9 @@ COLUMNS = (
 )  # fmt: skip
 _DECOY_SEED_OFFSET = 1_000_003
 _ADULT = 18
+# Romanisations and typos change a word of at least this many letters: in a shorter one they
+# change too much of it for a name to be recognised (MOON / MUN, XIA / HSIA).
+_SHORTEST_WORD = 5
 
 # Other romanisations of what passports print, by nationality: (passport form, other form).
 _CYRILLIC = (("IIA", "IYA"), ("IA", "YA"), ("IU", "YU"), ("KH", "H"), ("II", "Y"), ("ZH", "J"))
@@ -48,7 +52,6 @@ _ARABIC = (("AA", "A"), ("EE", "I"), ("OU", "U"), ("DJ", "J"), ("AL-", "EL-"), (
 _GERMAN = (("UE", "U"), ("OE", "O"), ("AE", "A"))
 _GREEK = (("CH", "H"), ("OU", "U"), ("TH", "T"))
 _KOREAN = (("EO", "O"), ("OO", "U"), ("EU", "U"), ("LEE", "YI"), ("PARK", "BAK"), ("OI", "OE"))
-_PINYIN = (("ZH", "CH"), ("X", "HS"), ("Q", "CH"))
 _JAPANESE = (("SHI", "SI"), ("CHI", "TI"), ("TSU", "TU"), ("FU", "HU"), ("JI", "ZI"))
 ROMANISATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     **dict.fromkeys(("RUS", "UKR", "UZB", "AZE"), _CYRILLIC),
@@ -56,7 +59,6 @@ ROMANISATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     **dict.fromkeys(("DEU", "AUT", "CHE"), _GERMAN),
     "GRC": _GREEK,
     "KOR": _KOREAN,
-    **dict.fromkeys(("CHN", "HKG", "TWN"), _PINYIN),
     "JPN": _JAPANESE,
 }
 
@@ -142,25 +144,32 @@ def build_demo_list(traffic: Traffic, *, seed: int, planted: int = 8) -> DemoLis
     everyone = [p for ft in traffic.flights for p in (*ft.passengers, *ft.crew)]
     surnames = Counter(p.surname for p in everyone)
     numbers = {d.number for p in everyone for d in p.documents}
+    taken = set().union(*(name_words(f"{p.given_names} {p.surname}") for p in everyone))
     candidates = [p for p in _passengers(traffic) if _plantable(p.person, surnames, traffic.day)]
     rng.shuffle(candidates)
     used: set[int] = set()
 
     def plant(change: _Change, *, unbooked: bool = False) -> tuple[_Passenger, _Listed]:
-        for candidate in candidates:
-            if id(candidate.person) in used or (unbooked and candidate.booked):
-                continue
-            listed = change(candidate.person, rng)
-            if listed is not None:
-                used.add(id(candidate.person))
-                return candidate, listed
-        raise ValueError(f"too few passengers to plant {change.__name__}; generate a larger day")
+        """A passenger not planted yet, listed with ``change`` (or, when no passenger left
+        allows it, with the first other kind of change that one does)."""
+        for kind in (change, *(c for c in CHANGES if c is not change)):
+            for candidate in candidates:
+                if id(candidate.person) in used or (unbooked and candidate.booked):
+                    continue
+                listed = kind(candidate.person, rng)
+                if listed is not None:
+                    used.add(id(candidate.person))
+                    return candidate, listed
+        raise ValueError(
+            f"too few passengers whose surname no one else on the day has to plant "
+            f"{planted + 2} entries; generate a larger day"
+        )
 
     changes = [CHANGES[i % len(CHANGES)] for i in range(planted)]
     chosen = [plant(change) for change in changes]
-    chosen.append(plant(_document_under_another_name(rng, seed, surnames)))
+    chosen.append(plant(_document_under_another_name(rng, seed, taken)))
     added = plant(_romanised, unbooked=True)
-    decoys = [_decoy(rng, seed, surnames, numbers) for _ in range(DECOYS)]
+    decoys = [_decoy(rng, seed, taken, numbers) for _ in range(DECOYS)]
 
     rows: list[tuple[dict[str, str], tuple[_Passenger, _Listed] | None]] = [
         *((_row(*pair), pair) for pair in chosen),
@@ -241,54 +250,58 @@ def _iso(value: date | None) -> str:
 
 
 def _romanised(person: Traveller, rng: random.Random) -> _Listed | None:
+    """One word of five letters or more written in another romanisation."""
     rules = ROMANISATIONS.get(person.nationality or "", ())
     options = [
-        (part, old, new)
+        (part, index, old, new)
         for part in ("surname", "given_names")
+        for index, word in enumerate(getattr(person, part).split(" "))
+        if len(word) >= _SHORTEST_WORD
         for old, new in rules
-        if old in getattr(person, part)
+        if old in word
     ]
     if not options:
         return None
-    part, old, new = rng.choice(options)
-    value: str = getattr(person, part)
-    at = rng.choice([i for i in range(len(value)) if value.startswith(old, i)])
-    changed = value[:at] + new + value[at + len(old) :]
-    given, surname = (
-        (person.given_names, changed) if part == "surname" else (changed, person.surname)
-    )
-    return _Listed(given, surname, _iso(person.birth_date), f"romanised {value} as {changed}")
+    part, index, old, new = rng.choice(options)
+    words = getattr(person, part).split(" ")
+    word = words[index]
+    at = rng.choice([i for i in range(len(word)) if word.startswith(old, i)])
+    words[index] = word[:at] + new + word[at + len(old) :]
+    change = f"romanisation: {words[index]} (passport {word})"
+    return _listed(person, part, " ".join(words), change)
 
 
 def _typo(person: Traveller, rng: random.Random) -> _Listed | None:
-    """Two neighbouring letters swapped, or one letter left out, in the surname."""
-    value = person.surname
-    if len(value) < 5 or not value.isalpha():
+    """Two neighbouring letters swapped, or one letter left out, in one name."""
+    part = rng.choice(("surname", "given_names"))
+    value: str = getattr(person, part)
+    if len(value) < _SHORTEST_WORD or not value.isalpha():
         return None
     at = rng.randrange(1, len(value) - 2)
     if value[at] == value[at + 1] or rng.random() < 0.5:
         typo = value[:at] + value[at + 1 :]
     else:
         typo = value[:at] + value[at + 1] + value[at] + value[at + 2 :]
-    return _Listed(person.given_names, typo, _iso(person.birth_date), f"typo {value} as {typo}")
+    return _listed(person, part, typo, f"typo: {typo} (passport {value})")
+
+
+def _listed(person: Traveller, part: str, value: str, change: str) -> _Listed:
+    """The passenger's names and birth date, with ``part`` written as ``value``."""
+    given, surname = (person.given_names, value) if part == "surname" else (value, person.surname)
+    return _Listed(given, surname, _iso(person.birth_date), change)
 
 
 def _swapped(person: Traveller, _rng: random.Random) -> _Listed | None:
-    return _Listed(
-        person.surname,
-        person.given_names,
-        _iso(person.birth_date),
-        "given names and surname swapped",
-    )
+    born = _iso(person.birth_date)
+    return _Listed(person.surname, person.given_names, born, "given names and surname swapped")
 
 
 def _middle_dropped(person: Traveller, _rng: random.Random) -> _Listed | None:
     given = person.given_names.split()
     if len(given) < 2:
         return None
-    return _Listed(
-        given[0], person.surname, _iso(person.birth_date), f"middle name {given[1]} left out"
-    )
+    born = _iso(person.birth_date)
+    return _Listed(given[0], person.surname, born, f"middle name {given[1]} left out")
 
 
 def _year_off(person: Traveller, rng: random.Random) -> _Listed | None:
@@ -296,20 +309,22 @@ def _year_off(person: Traveller, rng: random.Random) -> _Listed | None:
     if born is None:
         return None
     off = add_years(born, rng.choice((-1, 1)))
-    return _Listed(person.given_names, person.surname, off.isoformat(), f"born {off} not {born}")
+    change = f"birth date {off} (passport {born})"
+    return _Listed(person.given_names, person.surname, off.isoformat(), change)
 
 
 def _year_only(person: Traveller, _rng: random.Random) -> _Listed | None:
     born = person.birth_date
     if born is None:
         return None
-    return _Listed(person.given_names, person.surname, str(born.year), f"born {born.year} only")
+    change = f"birth year {born.year} only"
+    return _Listed(person.given_names, person.surname, str(born.year), change)
 
 
-def _document_under_another_name(rng: random.Random, seed: int, surnames: Counter[str]) -> _Change:
+def _document_under_another_name(rng: random.Random, seed: int, taken: set[str]) -> _Change:
     def _document(person: Traveller, _rng: random.Random) -> _Listed | None:
         document = person.documents[0]
-        surname, given, _, _ = _unused_name(rng, seed, surnames, person.nationality or "GBR")
+        surname, given, _, _ = _unused_name(rng, seed, taken, person.nationality)
         return _Listed(
             given, surname, "", f"passport {document.number} under another name",
             document_number=document.number, document_country=document.issuing_country or "",
@@ -319,19 +334,25 @@ def _document_under_another_name(rng: random.Random, seed: int, surnames: Counte
 
 
 def _unused_name(
-    rng: random.Random, seed: int, surnames: Counter[str], nationality: str | None = None
+    rng: random.Random, seed: int, taken: set[str], nationality: str | None = None
 ) -> tuple[str, str, str, Sex]:
-    """A synthetic (surname, given names, nationality, sex) whose surname nobody on the day
-    has (and no earlier decoy); the surname is then counted as taken."""
+    """A synthetic (surname, given names, nationality, sex) sharing no word with anyone on the
+    day or an earlier synthetic name (``taken``, which then holds its words too)."""
     nationalities = sorted(CULTURES)
-    for _ in range(10_000):
-        country = nationality or rng.choice(nationalities)
+    for attempt in range(20_000):
+        country = nationality if nationality and attempt < 2_000 else rng.choice(nationalities)
         sex = rng.choice((Sex.MALE, Sex.FEMALE))
         surname, given = person_name(rng, CULTURES[country], sex, seed + _DECOY_SEED_OFFSET)
-        if surname and not surnames[surname]:
-            surnames[surname] += 1
+        words = name_words(f"{given} {surname}")
+        if surname and not words & taken:
+            taken.update(words)
             return surname, given, country, sex
-    raise ValueError("no synthetic name left that nobody on the day carries")
+    raise ValueError("no synthetic name left that shares no word with anyone on the day")
+
+
+def name_words(name: str) -> set[str]:
+    """The words of a name (split at spaces and hyphens)."""
+    return set(name.replace("-", " ").split())
 
 
 CHANGES: tuple[_Change, ...] = (
@@ -340,11 +361,9 @@ CHANGES: tuple[_Change, ...] = (
 """The kinds of change a planted entry gets, in the order they are planted."""
 
 
-def _decoy(
-    rng: random.Random, seed: int, surnames: Counter[str], numbers: set[str]
-) -> dict[str, str]:
-    """A synthetic person no one on the day is: a surname nobody there has."""
-    surname, given, nationality, sex = _unused_name(rng, seed, surnames)
+def _decoy(rng: random.Random, seed: int, taken: set[str], numbers: set[str]) -> dict[str, str]:
+    """A synthetic person no one on the day is: no word of the name is anyone's there."""
+    surname, given, nationality, sex = _unused_name(rng, seed, taken)
     born = date(rng.randint(1950, 2002), rng.randint(1, 12), rng.randint(1, 28))
     number = ""
     if rng.random() < 0.3:

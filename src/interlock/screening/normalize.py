@@ -32,9 +32,11 @@ ARTICLES = frozenset(
 )
 # Words that romanisations write either apart or joined to the word before them.
 SUFFIXES = frozenset(
-    {"ullah", "ulla", "allah", "alla", "uddin", "uddeen", "eddine", "eddin", "addin", "din"}
-    | {"deen", "zada", "zadeh", "zadah"}
+    {"ullah", "ulla", "uddin", "uddeen", "eddine", "eddin", "addin", "zada", "zadeh", "zadah"}
 )
+# The same after an article only (Shihab al-Din, Habib al-Allah): alone they are names too
+# (Alla, Din), and must not stick to whatever word comes before them.
+SUFFIXES_AFTER_ARTICLE = frozenset({"din", "deen", "allah", "alla", "llah"})
 # Patronymic links (son/daughter of): removed; they say nothing about which person it is.
 LINKS = frozenset({"bin", "ibn", "bint", "binti", "bte", "ben", "ould", "walad", "bn", "b"})
 # Words glued to the following word, as the lists write them both ways (Abd al-Rahman,
@@ -402,8 +404,10 @@ def _tokens(words: list[tuple[str, bool]], organisation: bool) -> list[Token]:
     tokens: list[Token] = []
     pending = ""  # a glue word waiting for the next word (latin)
     pending_arabic = ""
+    after_article = False
     for index, (word, arabic) in enumerate(words):
         last = index == len(words) - 1
+        follows_article, after_article = after_article, False
         if arabic:
             if pending:
                 tokens.append(_latin_token(pending, organisation))
@@ -430,6 +434,7 @@ def _tokens(words: list[tuple[str, bool]], organisation: bool) -> list[Token]:
             pending_arabic = ""
         if not organisation:
             if word in ARTICLES and not last and len(words) > 1:
+                after_article = True
                 continue
             if word in LINKS and index > 0 and not last:
                 continue
@@ -444,7 +449,7 @@ def _tokens(words: list[tuple[str, bool]], organisation: bool) -> list[Token]:
             continue
         if (
             not organisation
-            and word in SUFFIXES
+            and (word in SUFFIXES or (follows_article and word in SUFFIXES_AFTER_ARTICLE))
             and tokens
             and not tokens[-1].minor
             and not tokens[-1].arabic
@@ -452,12 +457,21 @@ def _tokens(words: list[tuple[str, bool]], organisation: bool) -> list[Token]:
         ):
             tokens[-1] = _glued_token(tokens[-1].text, word, tokens[-1].skeleton)
             continue
+        if not organisation and word in PARTICLES and (index == 0 or last):
+            # van, de, le, du as the first or last word are a name (Le Van Duong, Tao Du).
+            tokens.append(_name_word(word))
+            continue
         tokens.append(_latin_token(word, organisation))
     if pending:
         tokens.append(_latin_token(pending, organisation))
     if pending_arabic:
         tokens.append(_arabic_token("", pending_arabic))
     return tokens
+
+
+@cache
+def _name_word(word: str) -> Token:
+    return Token(word, latin_skeleton(word), initial=len(word) == 1)
 
 
 @cache
