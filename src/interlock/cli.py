@@ -30,11 +30,12 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Interlock node: traveller data ingestion, screening, review and sharing.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 generate_app = typer.Typer(help="Generate synthetic data (synthetic people only).",
-                           no_args_is_help=True)  # fmt: skip
+                           no_args_is_help=True, rich_markup_mode="markdown")  # fmt: skip
 app.add_typer(generate_app, name="generate")
 
 out = Console()
@@ -331,6 +332,7 @@ def generate_traffic_cmd(
 watchlist_app = typer.Typer(
     help="Managed watchlists in the node's store: import versions, list, diff, show, delist.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
 )
 app.add_typer(watchlist_app, name="watchlist")
 ListJsonOption = Annotated[bool, typer.Option("--json", help="JSON output, one object a line.")]
