@@ -208,7 +208,7 @@ def test_date_far_apart_counts_against_and_is_explained(screener: Screener) -> N
     )
     assert far.score < near.score
     (dob,) = [item for item in far.explanations if item.feature == "birth_date"]
-    assert dob.weight < 0 and "differ" in dob.reason
+    assert dob.weight < 0 and "apart" in dob.reason
 
 
 def test_document_hit_explained(screener: Screener) -> None:

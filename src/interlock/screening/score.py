@@ -41,6 +41,9 @@ EVIDENCE: dict[str, float] = {
     # distinctive name that matches is more likely a wrong date than another person).
     "birth_date_differs": -0.3,
     "birth_date_differs_distinctive": -0.12,
+    # More than FAR_YEARS apart: for an indistinct name (Jie Dong, Wei Zhang) that is another
+    # person; a distinctive full name still only loses the distinctive amount above.
+    "birth_date_far": -0.4,
     "nationality_match": 0.02,
     "nationality_differs": -0.03,
     "gender_differs": -0.06,
@@ -49,6 +52,8 @@ EVIDENCE: dict[str, float] = {
 WEAK_ALIAS_FACTOR = 0.92
 # Summed word weight (default_weight) at which a matched name counts as fully distinctive.
 SPECIFIC_NAME = 2.5
+# Birth years further apart than this count as far (see EVIDENCE["birth_date_far"]).
+FAR_YEARS = 5
 # The least score of an entry whose document (number and issuer) the query carries.
 DOCUMENT_FLOOR = 0.85
 # Words so common in names worldwide that they tell little apart whatever the list says.
@@ -245,8 +250,21 @@ class NameScore:
         uncommon words matched in full give 0.8, John Lee 0.36."""
         if self.script == "cjk":
             return 0.6
-        matched = sum(default_weight(a) * min(1.0, sim) for a, _b, sim in self.pairs)
+        matched = sum(_distinctive(a) * min(1.0, sim) for a, _b, sim in self.pairs)
         return min(1.0, matched / SPECIFIC_NAME)
+
+
+def _distinctive(token: Token) -> float:
+    """How much one matched word tells people apart in general: common words and the short
+    syllables of Chinese, Korean and Vietnamese names (Wei, Jie, Dong) tell little."""
+    weight = default_weight(token)
+    if token.arabic or token.minor or token.initial:
+        return weight
+    if len(token.text) <= 3:
+        return weight * 0.5
+    if len(token.text) == 4:
+        return weight * 0.75
+    return weight
 
 
 _PAIR_FLOOR = 0.55
@@ -363,12 +381,13 @@ def compare_birth_dates(query: PartialDate, entry: PartialDate) -> tuple[str, fl
             return "birth_date_near", EVIDENCE["birth_date_near"], "same year, other day"
         return "birth_date_year", EVIDENCE["birth_date_year"], "same birth year"
     if entry.approximate:
-        if abs(query.year - entry.year) <= 5:
-            return "", 0.0, "approximate date: never counts against"
         return "", 0.0, "approximate date: never counts against"
-    if abs(query.year - entry.year) == 1:
+    gap = abs(query.year - entry.year)
+    if gap == 1:
         return "birth_date_near", EVIDENCE["birth_date_near"], "birth year one apart"
-    return "birth_date_differs", EVIDENCE["birth_date_differs"], "birth years differ"
+    if gap > FAR_YEARS:
+        return "birth_date_far", EVIDENCE["birth_date_far"], f"birth years {gap} apart"
+    return "birth_date_differs", EVIDENCE["birth_date_differs"], f"birth years {gap} apart"
 
 
 @dataclass(slots=True)
@@ -423,10 +442,10 @@ def score_prepared(
             (compare_birth_dates(query.birth_date, listed) for listed in entry.birth_dates),
             key=lambda item: item[1],
         )
-        if key == "birth_date_differs" and best is not None:
+        if key in ("birth_date_differs", "birth_date_far") and best is not None:
             low = EVIDENCE["birth_date_differs_distinctive"]
             value = value + (low - value) * best.specificity
-            reason = f"birth years differ (name distinctiveness {best.specificity:.2f})"
+            reason = f"{reason} (name distinctiveness {best.specificity:.2f})"
         adjustment += value
         if explain:
             listed = ", ".join(_date_text(d) for d in entry.birth_dates[:3])

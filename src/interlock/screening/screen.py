@@ -218,8 +218,15 @@ class Screener:
         for entry_id in entry_ids:
             position = self._position.pop((list_name, entry_id), None)
             if position is not None:
+                prepared = self._entries[position]
+                if prepared is not None:
+                    for name in prepared.names:
+                        for token in name.form.tokens:
+                            if not token.minor and token.skeleton:
+                                self._frequencies[frequency_key(token)] -= 1
                 self._entries[position] = None
                 self._arrays = None
+                self._weights = None
 
     def _weight(self) -> IdfWeights:
         if self._weights is None:

@@ -1,0 +1,5 @@
+"""``python -m bench.screening``: see :mod:`bench.screening.run`."""
+
+from bench.screening.run import main
+
+main()
