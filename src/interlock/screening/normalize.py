@@ -194,11 +194,7 @@ class NameForm:
 
 def _single_letters(text: str) -> str:
     """Runs of one letter made single: Ayyub → Ayub, Musstafa → Mustafa."""
-    out: list[str] = []
-    for char in text:
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out)
+    return collapse(text)
 
 
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -320,7 +316,7 @@ def _finish(classes: list[str]) -> str:
 
 
 def collapse(skeleton: str) -> str:
-    """Collapse runs of one class in a skeleton joined from several words."""
+    """Runs of one letter (or class) made single, e.g. in a skeleton joined from two words."""
     out: list[str] = []
     for cls in skeleton:
         if not out or out[-1] != cls:

@@ -25,6 +25,7 @@ from rapidfuzz.process import cdist
 from interlock.screening.model import Band, Match, Query
 from interlock.screening.normalize import NameForm, Token, prepare_name
 from interlock.screening.score import (
+    EntryScore,
     IdfWeights,
     PreparedEntry,
     PreparedName,
@@ -469,23 +470,11 @@ class Screener:
         for _score, _list, _id, prepared, names in scored[:limit]:
             # Explanations are written only for the matches returned.
             outcome = score_prepared(query, form, prepared, weight, names)
-            entry = prepared.entry
-            matches.append(
-                Match(
-                    entry.entry_id,
-                    entry.list_name,
-                    outcome.score,
-                    band_for(outcome.score),
-                    outcome.matched_name,
-                    outcome.explanations,
-                )
-            )
+            matches.append(_match(prepared.entry, outcome))
         return matches
 
 
-def score_entry(query: Query, entry: WatchlistEntry) -> Match:
-    """The full score of one entry for a query, without threshold (pair comparisons)."""
-    outcome = score_one(query, entry)
+def _match(entry: WatchlistEntry, outcome: EntryScore) -> Match:
     return Match(
         entry.entry_id,
         entry.list_name,
@@ -494,3 +483,8 @@ def score_entry(query: Query, entry: WatchlistEntry) -> Match:
         outcome.matched_name,
         outcome.explanations,
     )
+
+
+def score_entry(query: Query, entry: WatchlistEntry) -> Match:
+    """The full score of one entry for a query, without threshold (pair comparisons)."""
+    return _match(entry, score_one(query, entry))
