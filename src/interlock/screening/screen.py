@@ -120,6 +120,8 @@ SPELLING_TIEBREAK = 0.25
 NEAR_SKIP = 64
 # Entries born on the query's exact date are scored too, unless more than this many are.
 BIRTH_DATE_CANDIDATES = 8
+# Of an entry found by birth date or document only, this many names are compared in full.
+DATE_CANDIDATE_NAMES = 3
 # A key shared through a deleted letter counts this much of the word's weight.
 NEAR_KEY_CREDIT = 0.8
 # A name is scored only if the query words it shares a key with carry this share of the weight.
@@ -460,6 +462,8 @@ class Screener:
                 continue
             if not entry.is_active(today):
                 continue
+            if names is None and len(prepared.names) > DATE_CANDIDATE_NAMES:
+                names = _closest_names(form, prepared)
             outcome = score_prepared(
                 query, form, prepared, weight, names, explain=False, query_weights=query_weights
             )
@@ -472,6 +476,14 @@ class Screener:
             outcome = score_prepared(query, form, prepared, weight, names)
             matches.append(_match(prepared.entry, outcome))
         return matches
+
+
+def _closest_names(form: NameForm, prepared: PreparedEntry) -> list[PreparedName]:
+    """An entry found by date or document, not by name: its names closest in spelling (one
+    C call) are the ones worth comparing word by word."""
+    spelled = cdist([form.folded], [name.form.folded for name in prepared.names], scorer=ratio)[0]
+    best = np.argsort(-spelled, kind="stable")[:DATE_CANDIDATE_NAMES]
+    return [prepared.names[index] for index in best.tolist()]
 
 
 def _match(entry: WatchlistEntry, outcome: EntryScore) -> Match:
