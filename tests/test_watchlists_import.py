@@ -105,13 +105,24 @@ def test_ofac_entry_count_equals_sdn_rows(ofac: ImportResult) -> None:
     with (OFAC_DIR / "sdn.csv").open(encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.reader(handle) if row]
     assert len(ofac.entries) == len(rows) == 9044
-    assert ofac.issues == []
+    # ent_num 2677 stands twice in this file (a person and a company): reported, both kept.
+    assert [issue.reason for issue in ofac.issues] == [
+        "ent_num 2677 repeats an earlier record; its aliases in alt.csv are given to the first"
+    ]
     with (OFAC_DIR / "alt.csv").open(encoding="utf-8", newline="") as handle:
         alt_rows = sum(1 for row in csv.reader(handle) if row)
     strengths = [n.strength for e in ofac.entries for n in e.names]
     assert strengths.count(NameStrength.ALIAS) == alt_rows
     assert sum(1 for e in ofac.entries if e.birth_dates) > 4000
     assert sum(1 for e in ofac.entries if e.documents) > 800
+
+
+@needs_ofac
+def test_ofac_repeated_ent_num_keeps_aliases_with_the_first_record(ofac: ImportResult) -> None:
+    person, company = [e for e in ofac.entries if e.entry_id == "2677"]
+    assert person.kind is EntryKind.PERSON and company.kind is EntryKind.ENTITY
+    assert "Abbud ZUMAR" in _names(person, NameStrength.ALIAS)
+    assert [n.full for n in company.names] == ["HAMER AND NAIL CONSTRUCTION LIMITED"]
 
 
 @needs_ofac

@@ -54,7 +54,18 @@ def read_ofac(
                 Issue(f"{_where(source, 'sdn.csv')} line {line}", "bad SDN row; skipped")
             )
             continue
-        by_id[entry.entry_id] = entry
+        if entry.entry_id in by_id:
+            # The same ent_num twice (the 2022 file has one): alt.csv cannot say which record
+            # an alias belongs to, so aliases stay with the first; the store keeps both.
+            result.issues.append(
+                Issue(
+                    f"{_where(source, 'sdn.csv')} line {line}",
+                    f"ent_num {entry.entry_id} repeats an earlier record; its aliases in "
+                    "alt.csv are given to the first",
+                )
+            )
+        else:
+            by_id[entry.entry_id] = entry
         result.entries.append(entry)
     if not result.entries:
         raise ParseError("no readable SDN record", location=source or "sdn.csv")
