@@ -28,16 +28,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, null, select, union_all
-
 from interlock.model import Format, ParsedMessage
 from interlock.screening.lists import LoadedLists
 from interlock.screening.model import Match
 from interlock.screening.queries import query_from_traveller
 from interlock.screening.screen import DEFAULT_THRESHOLD
+from interlock.screening.stored import stored_fingerprint
 from interlock.store.matches import MatchReason, NewMatch, insert_matches
 from interlock.store.repositories import message_traveller_ids
-from interlock.store.schema import WatchlistRow, WatchlistStatusChangeRow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -85,7 +83,7 @@ class MessageScreening:
         lists moved since the screening (see the module docstring)."""
         if not self.travellers:
             return
-        self.lists_moved = stored_fingerprint(session) != _in_name_order(self.fingerprint)
+        self.lists_moved = stored_fingerprint(session) != self.fingerprint
         if self.lists_moved or not self.found:
             return
         traveller_ids = message_traveller_ids(session, self.message_id)
@@ -190,23 +188,3 @@ class IngestScreening:
         sought = frozenset(LoadedLists(infos={s.info.name: s.info for s in stored}).sought())
         _SOUGHT[self._screener] = (fingerprint, sought)
         return sought
-
-
-def stored_fingerprint(session: Session) -> Fingerprint:
-    """The lists' fingerprint as :meth:`StoredScreener.fingerprint` reads it (each list's name
-    and current version, the last status decision), read in the caller's transaction in one
-    statement; lists in Python's name order (the database's collation may differ)."""
-    lists = select(WatchlistRow.name, WatchlistRow.current_version)
-    decided = select(null(), func.coalesce(func.max(WatchlistStatusChangeRow.id), 0))
-    versions: list[tuple[str, int]] = []
-    last = 0
-    for name, number in session.execute(union_all(lists, decided)):
-        if name is None:
-            last = int(number)
-        else:
-            versions.append((str(name), int(number)))
-    return tuple(sorted(versions)), last
-
-
-def _in_name_order(fingerprint: Fingerprint) -> Fingerprint:
-    return tuple(sorted(fingerprint[0])), fingerprint[1]

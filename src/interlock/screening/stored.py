@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select, union_all
 
 from interlock.errors import NotFoundError
 from interlock.screening.screen import Screener
@@ -21,6 +21,8 @@ from interlock.store.schema import WatchlistRow, WatchlistStatusChangeRow
 from interlock.watchlists.model import WatchlistEntry
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from interlock.store import Store
 
 Fingerprint = tuple[tuple[tuple[str, int], ...], int]
@@ -60,11 +62,7 @@ class StoredScreener:
     def fingerprint(self) -> Fingerprint:
         """Each list's name and current version, and the last status decision's id."""
         with self._store.sessions() as session:
-            rows = session.execute(
-                select(WatchlistRow.name, WatchlistRow.current_version).order_by(WatchlistRow.name)
-            ).all()
-            decided = session.execute(select(func.max(WatchlistStatusChangeRow.id))).scalar()
-        return tuple((str(name), int(version)) for name, version in rows), int(decided or 0)
+            return stored_fingerprint(session)
 
     def current(self) -> Snapshot:
         """The snapshot for the store as it is now, rebuilt first when a list changed."""
@@ -78,3 +76,19 @@ class StoredScreener:
         active = self._store.watchlists.active_entries(None, date.today())
         entries = {(entry.list_name, entry.entry_id): entry for entry in active}
         return Snapshot(Screener(entries.values()), fingerprint, entries)
+
+
+def stored_fingerprint(session: Session) -> Fingerprint:
+    """The lists' fingerprint (each list's name and current version, the last status
+    decision's id), read in the caller's transaction in one statement; lists in Python's name
+    order (the database's collation may differ)."""
+    lists = select(WatchlistRow.name, WatchlistRow.current_version)
+    decided = select(null(), func.coalesce(func.max(WatchlistStatusChangeRow.id), 0))
+    versions: list[tuple[str, int]] = []
+    last = 0
+    for name, number in session.execute(union_all(lists, decided)):
+        if name is None:
+            last = int(number)
+        else:
+            versions.append((str(name), int(number)))
+    return tuple(sorted(versions)), last
