@@ -36,3 +36,35 @@ class NotFoundError(InterlockError):
 
 class ConfigurationError(InterlockError):
     status_code = 500
+
+
+class UnauthorizedError(InterlockError):
+    """No valid credentials: the caller is not known."""
+
+    status_code = 401
+
+
+class ForbiddenError(InterlockError):
+    """The caller is known but may not do this (role, purpose, person-only action)."""
+
+    status_code = 403
+
+
+class RefusedError(InterlockError):
+    """A request that is well formed but refused by a rule of the node: an incomplete review,
+    a missing purpose or reason, a rule that fails validation. ``location`` names the field."""
+
+    status_code = 422
+
+    def __init__(self, reason: str, *, location: str = "") -> None:
+        super().__init__(reason)
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}" if self.location else self.reason
+
+
+class ConflictError(InterlockError):
+    """The record is not in a state that allows this (e.g. confirming a new alert)."""
+
+    status_code = 409

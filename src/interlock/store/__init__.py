@@ -3,6 +3,14 @@
 SQLite in the data folder by default, PostgreSQL through ``INTERLOCK_DATABASE_URL``.
 """
 
+# The tables of every part, so that Base.metadata (and the migrations' check) sees them all.
+from interlock.store import (  # noqa: F401
+    schema_access,
+    schema_alerts,
+    schema_response,
+    schema_retention,
+    schema_rules,
+)
 from interlock.store.engine import create_store_engine, migrate
 from interlock.store.repositories import Store
 from interlock.store.views import (

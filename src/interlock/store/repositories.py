@@ -15,8 +15,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
+from interlock.access.users import UserRepository
+from interlock.audit.log import AuditLog
 from interlock.model import ParsedMessage
 from interlock.settings import Settings
+from interlock.stopswitch import StopSwitches
 from interlock.store.engine import create_store_engine, engine_from_settings, migrate_engine
 from interlock.store.flights import FlightRepository
 from interlock.store.matches import MatchRepository
@@ -43,7 +46,7 @@ OnStored = Callable[[Session], None]
 
 class Store:
     """The node's store. Repositories: ``messages``, ``flights``, ``travellers``, ``bookings``,
-    ``watchlists``, ``matches``."""
+    ``watchlists``, ``matches``, ``users``, ``audit``, ``switches``."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -54,6 +57,9 @@ class Store:
         self.bookings = BookingRepository(self.sessions)
         self.watchlists = WatchlistRepository(self.sessions)
         self.matches = MatchRepository(self.sessions)
+        self.users = UserRepository(self.sessions)
+        self.audit = AuditLog(self.sessions)
+        self.switches = StopSwitches(self.sessions)
 
     @cached_property
     def screener(self) -> StoredScreener:
