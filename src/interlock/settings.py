@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interlock.screening.screen import DEFAULT_THRESHOLD
@@ -62,6 +62,44 @@ class Settings(BaseSettings):
         ge=0,
         description="… and flights departing up to this many hours from now.",
     )
+
+    review_deadline_minutes: dict[int, int] = Field(
+        default={1: 30, 2: 240, 3: 1440},
+        description="Minutes from an alert being raised to its review deadline, per priority "
+        "(1 highest).",
+    )
+    playbooks_file: Path | None = Field(
+        default=None,
+        description="Rapid-response playbooks (YAML, docs/rapid-response.md); default: "
+        "playbooks.yaml in data_dir when present, else the built-in playbooks.",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The node's address as recipients of notifications reach it (ack links).",
+    )
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server for e-mail notices.")
+    smtp_port: int = Field(default=25, description="Its port.")
+    mail_from: str = Field(default="interlock@localhost", description="Sender of e-mail notices.")
+    token: SecretStr | None = Field(
+        default=None,
+        description="API token the command line acts with (``interlock users token``); "
+        "otherwise it signs in as ``user``.",
+    )
+    user: str | None = Field(
+        default=None, description="Account the command line signs in as (``--as`` overrides)."
+    )
+    password: SecretStr | None = Field(
+        default=None,
+        description="That account's password, for scripts; asked for at the prompt when unset.",
+    )
+
+    @property
+    def resolved_playbooks_file(self) -> Path | None:
+        """The playbooks file in force, or None for the built-in playbooks."""
+        if self.playbooks_file is not None:
+            return self.playbooks_file
+        default = self.data_dir / "playbooks.yaml"
+        return default if default.exists() else None
 
     @property
     def resolved_database_url(self) -> str:

@@ -185,6 +185,16 @@ class UserRepository:
 
     def login(self, username: str, password: str) -> tuple[str, UserInfo]:
         """A new console session for a person whose password is right: ``(secret, user)``."""
+        row = self._check_password(username, password)
+        expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
+        secret = self._issue(row.id, CredentialKind.SESSION, "console", expires)
+        return secret, _info(row)
+
+    def authenticate(self, username: str, password: str) -> UserInfo:
+        """The account, if the password is right (401 otherwise); no session is made."""
+        return _info(self._check_password(username, password))
+
+    def _check_password(self, username: str, password: str) -> UserRow:
         with self._sessions() as session:
             row = session.execute(select(UserRow).where(UserRow.username == username)).scalar()
         if row is None or row.disabled or row.password_hash is None:
@@ -194,9 +204,7 @@ class UserRepository:
             _HASHER.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             raise UnauthorizedError("unknown user or wrong password") from None
-        expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
-        secret = self._issue(row.id, CredentialKind.SESSION, "console", expires)
-        return secret, _info(row)
+        return row
 
     def issue_token(
         self, username: str, *, label: str = "", days: int | None = None
@@ -229,7 +237,7 @@ class UserRepository:
             ).first()
             if found is None:
                 raise UnauthorizedError("unknown or revoked credentials")
-            credential, user = found.tuple()
+            credential, user = found
             if credential.revoked_at is not None or user.disabled:
                 raise UnauthorizedError("unknown or revoked credentials")
             if credential.expires_at is not None and credential.expires_at <= now:

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI
 
 import interlock
-from interlock.api import flights, match, messages
+from interlock.alerts.service import alert_desk
+from interlock.api import alerts, flights, match, messages
 from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
 from interlock.runtime import settle_heap
@@ -34,11 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.screening = screening
+    app.state.alerts = alert_desk(store, settings)
     install_error_handler(app)
     app.include_router(messages.router)
     app.include_router(flights.router)
     app.include_router(match.router)
     app.include_router(match.yente_router)
+    app.include_router(alerts.router)
+    app.include_router(alerts.cases_router)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     return app
 

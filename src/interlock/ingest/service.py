@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 @dataclass(slots=True)
 class IngestOutcome:
     """What became of one received message. ``status``: stored, duplicate or failed.
-    ``screened``: travellers screened against at least one list; ``matches``: matches stored."""
+    ``screened``: travellers screened against at least one list; ``matches``: matches stored;
+    ``rule_hits``: risk-rule hits; ``alerts``: alerts raised (new ones; a re-sent manifest
+    updates the alerts it raised before)."""
 
     message_id: int | None
     sha256: str
@@ -45,6 +47,8 @@ class IngestOutcome:
     reason: str | None = None
     screened: int = 0
     matches: int = 0
+    rule_hits: int = 0
+    alerts: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as JSON-ready data."""
@@ -194,6 +198,8 @@ class Ingestor:
             errors=summary["errors"],
             screened=screening.screened if screening is not None else 0,
             matches=screening.stored if screening is not None else 0,
+            rule_hits=len(screening.hits) if screening is not None else 0,
+            alerts=len(screening.alerts.raised) if screening is not None else 0,
         )
 
     def _screen(self, message_id: int, parsed: list[ParsedMessage]) -> MessageScreening | None:

@@ -24,29 +24,44 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from interlock.model import Format, ParsedMessage
-from interlock.screening.lists import LoadedLists
+from interlock.alerts.raising import (
+    RaiseReport,
+    Subject,
+    cause_for_match,
+    cause_for_rule,
+    raise_alerts,
+    subject_for,
+)
+from interlock.model import Format, ParsedMessage, Traveller
 from interlock.screening.model import Match
 from interlock.screening.queries import query_from_traveller
 from interlock.screening.screen import DEFAULT_THRESHOLD
 from interlock.screening.stored import stored_fingerprint
+from interlock.stopswitch import SwitchState
 from interlock.store.matches import MatchReason, NewMatch, insert_matches
 from interlock.store.repositories import message_traveller_ids
+from interlock.watchlists.model import ListType
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from interlock.rules import RuleHit, RuleSet
+    from interlock.screening import Screener
     from interlock.screening.stored import Fingerprint, Snapshot, StoredScreener
     from interlock.store import Store
 
 # Most matches stored per traveller (best first).
 MATCH_LIMIT = 10
-# The sought lists of each shared screener, as of a fingerprint (SG-17).
-_SOUGHT: WeakKeyDictionary[StoredScreener, tuple[Fingerprint, frozenset[str]]] = WeakKeyDictionary()
+# The type of every stored list of each shared screener, as of a fingerprint (SG-17).
+_TYPES: WeakKeyDictionary[StoredScreener, tuple[Fingerprint, dict[str, ListType]]] = (
+    WeakKeyDictionary()
+)
+# Rules are reloaded at least this often (and whenever the stop switches or the day change).
+RULES_TTL = timedelta(seconds=5)
 
 
 @dataclass(slots=True)
@@ -59,32 +74,46 @@ class Found:
 
 
 @dataclass(slots=True)
+class Screened:
+    """A traveller of the message, as alerts need it once stored."""
+
+    traveller: Traveller
+    flight_key: str | None
+    travel_day: date | None
+
+
+@dataclass(slots=True)
 class MessageScreening:
     """The screening of one received message's travellers, stored with them by :meth:`write`
     (the store's ``on_stored`` hook).
 
     ``travellers``: how many the message carries; ``screened``: how many were compared with
     at least one list; ``stored``: matches written (new rows only); ``lists_moved``: the
-    lists had moved from the screened snapshot by the time the travellers were written.
+    lists had moved from the screened snapshot by the time the travellers were written;
+    ``hits``: risk-rule hits by position; ``alerts``: what raising alerts did.
     """
 
     message_id: int
     fingerprint: Fingerprint
     versions: dict[str, int]
+    list_types: dict[str, ListType] = field(default_factory=dict)
     travellers: int = 0
     screened: int = 0
     found: list[Found] = field(default_factory=list)
+    hits: list[tuple[int, RuleHit]] = field(default_factory=list)
+    people: list[Screened] = field(default_factory=list)
     stored: int = 0
     lists_moved: bool = False
+    alerts: RaiseReport = field(default_factory=RaiseReport)
     screened_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def write(self, session: Session) -> None:
-        """In the storing transaction: store the matches with the travellers, unless the
-        lists moved since the screening (see the module docstring)."""
+        """In the storing transaction: store the matches with the travellers and raise their
+        alerts, unless the lists moved since the screening (see the module docstring)."""
         if not self.travellers:
             return
         self.lists_moved = stored_fingerprint(session) != self.fingerprint
-        if self.lists_moved or not self.found:
+        if self.lists_moved or not (self.found or self.hits):
             return
         traveller_ids = message_traveller_ids(session, self.message_id)
         if len(traveller_ids) != self.travellers:
@@ -92,8 +121,40 @@ class MessageScreening:
                 f"message {self.message_id}: {len(traveller_ids)} travellers stored, "
                 f"{self.travellers} screened"
             )
-        rows = self.rows(traveller_ids)
-        self.stored += insert_matches(session, rows, screened_at=self.screened_at)
+        self.persist(session, traveller_ids)
+
+    def persist(self, session: Session, traveller_ids: list[int]) -> None:
+        """Store the matches and raise the alerts of this screening for the stored
+        travellers, in the caller's transaction."""
+        self.stored += insert_matches(
+            session, self.rows(traveller_ids), screened_at=self.screened_at
+        )
+        subjects: dict[int, Subject] = {}
+
+        def subject(position: int) -> Subject:
+            if position not in subjects:
+                person = self.people[position]
+                subjects[position] = subject_for(
+                    traveller_ids[position], person.traveller, person.flight_key, person.travel_day
+                )
+            return subjects[position]
+
+        pairs = [
+            (
+                subject(found.position),
+                cause_for_match(
+                    found.match,
+                    self.list_types.get(found.match.list_name, ListType.OTHER),
+                    self.versions[found.match.list_name],
+                ),
+            )
+            for found in self.found
+        ]
+        pairs += [(subject(position), cause_for_rule(hit)) for position, hit in self.hits]
+        report = raise_alerts(session, pairs, now=self.screened_at)
+        self.alerts.raised += report.raised
+        self.alerts.updated += report.updated
+        self.alerts.suppressed += report.suppressed
 
     def rows(self, traveller_ids: list[int]) -> list[NewMatch]:
         """The matches found, as rows for the stored travellers."""
@@ -111,7 +172,9 @@ class MessageScreening:
 
 
 class IngestScreening:
-    """Screens the travellers of received messages (for the ingest service)."""
+    """Screens the travellers of received messages and runs the risk rules on them (for the
+    ingest service), honouring the stop switches (SG-55): a suspended list is not screened
+    against, a suspended rule is not run, and with all suspended neither happens."""
 
     def __init__(
         self,
@@ -120,12 +183,15 @@ class IngestScreening:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = MATCH_LIMIT,
         screener: StoredScreener | None = None,
+        rules: bool = True,
     ) -> None:
         self._store = store
         self._screener = screener if screener is not None else store.screener
         self.threshold = threshold
         self._limit = limit
         self._snapshot: Snapshot | None = None
+        self._rules_enabled = rules
+        self._rules: tuple[tuple[SwitchState, date], datetime, RuleSet] | None = None
 
     def screen(self, message_id: int, parsed: Sequence[ParsedMessage]) -> MessageScreening:
         """Screen every traveller of the parsed messages of one received message with the
@@ -137,14 +203,16 @@ class IngestScreening:
     def recheck(self, done: MessageScreening, parsed: Sequence[ParsedMessage]) -> None:
         """After the commit: when the lists moved between the screening of ``done`` and the
         writing of its travellers, renew the snapshot, screen them again and store those
-        matches (see the module docstring)."""
+        matches and alerts (see the module docstring)."""
         if not done.lists_moved:
             return
         self._snapshot = self._screener.current()
         again = self._screen(self._snapshot, done.message_id, parsed)
-        if again.found:
-            ids = self._store.traveller_ids(done.message_id)
-            done.stored += self._store.matches.add(again.rows(ids), screened_at=again.screened_at)
+        if again.found or again.hits:
+            with self._store.transaction() as session:
+                again.persist(session, message_traveller_ids(session, done.message_id))
+            done.stored += again.stored
+            done.alerts = again.alerts
         done.screened = again.screened
 
     def _screen(
@@ -152,16 +220,47 @@ class IngestScreening:
     ) -> MessageScreening:
         fingerprint = snapshot.fingerprint
         versions = dict(fingerprint[0])
-        result = MessageScreening(message_id, fingerprint, versions)
-        result.travellers = sum(len(message.travellers) for message in parsed)
-        screener = snapshot.screener
-        if not len(screener):
+        result = MessageScreening(message_id, fingerprint, versions, self._types(fingerprint))
+        for message in parsed:
+            key = message.flights[0].key if message.flights else None
+            day = message.flights[0].departure_date if message.flights else None
+            result.people.extend(Screened(t, key, day) for t in message.travellers)
+        result.travellers = len(result.people)
+        if not result.travellers:
             return result
-        sought = self._sought(fingerprint)
+        state = self._store.switches.state()
+        if state.all:
+            return result
+        screener = snapshot.screener
+        if len(screener):
+            self._match(result, screener, parsed, state)
+        ruleset = self._ruleset(state, result.screened_at)
+        if ruleset is not None and len(ruleset):
+            from interlock.rules import facts_for_message
+
+            matched = frozenset(found.position for found in result.found)
+            facts = facts_for_message(parsed, matched=matched, now=result.screened_at)
+            for position, traveller_facts in enumerate(facts):
+                result.hits.extend((position, hit) for hit in ruleset.evaluate(traveller_facts))
+        return result
+
+    def _match(
+        self,
+        result: MessageScreening,
+        screener: Screener,
+        parsed: Sequence[ParsedMessage],
+        state: SwitchState,
+    ) -> None:
+        types = result.list_types
+        everything = frozenset(result.versions)
+        usable = frozenset(n for n in everything if not state.list_suspended(n))
+        sought = frozenset(n for n in usable if types.get(n) is ListType.SOUGHT)
         position = 0
         for message in parsed:
             pnr = message.format is Format.PNRGOV or bool(message.bookings)
-            lists = sought if pnr else None
+            lists: frozenset[str] | None = sought if pnr else usable
+            if lists == everything:
+                lists = None  # no filter: every list, including one registered just now
             if lists is not None and not lists:
                 position += len(message.travellers)
                 continue
@@ -173,18 +272,31 @@ class IngestScreening:
                 ):
                     # A list registered after the fingerprint was read: its version is not
                     # known here; the check when storing sees it and screens again.
-                    if match.list_name in versions:
+                    if match.list_name in result.versions:
                         result.found.append(Found(position, key, match))
                 position += 1
                 result.screened += 1
-        return result
 
-    def _sought(self, fingerprint: Fingerprint) -> frozenset[str]:
-        """The stored lists of persons sought or under alert (SG-17), once per fingerprint."""
-        known = _SOUGHT.get(self._screener)
+    def _ruleset(self, state: SwitchState, now: datetime) -> RuleSet | None:
+        """The active rules, reloaded when the switches or the day change, or after
+        :data:`RULES_TTL`."""
+        if not self._rules_enabled:
+            return None
+        key = (state, now.date())
+        if self._rules is not None and self._rules[0] == key and now - self._rules[1] < RULES_TTL:
+            return self._rules[2]
+        from interlock.rules import load_ruleset
+
+        with self._store.sessions() as session:
+            ruleset = load_ruleset(session, today=now.date(), state=state)
+        self._rules = (key, now, ruleset)
+        return ruleset
+
+    def _types(self, fingerprint: Fingerprint) -> dict[str, ListType]:
+        """The type of every stored list (SG-17), read once per fingerprint."""
+        known = _TYPES.get(self._screener)
         if known is not None and known[0] == fingerprint:
             return known[1]
-        stored = self._store.watchlists.lists()
-        sought = frozenset(LoadedLists(infos={s.info.name: s.info for s in stored}).sought())
-        _SOUGHT[self._screener] = (fingerprint, sought)
-        return sought
+        types = {s.info.name: s.info.list_type for s in self._store.watchlists.lists()}
+        _TYPES[self._screener] = (fingerprint, types)
+        return types

@@ -23,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from interlock.alerts.raising import Cause, Subject, cause_for_match, raise_alerts, subject_for
 from interlock.errors import NotFoundError
 from interlock.model import DatePrecision, Format, Sex, TravelDocument, Traveller
 from interlock.screening.queries import query_from_traveller
 from interlock.screening.screen import Screener
-from interlock.store.matches import MatchReason, NewMatch
+from interlock.store.matches import MatchReason, NewMatch, insert_matches
 from interlock.store.schema import (
     BookingRow,
     FlightRow,
@@ -109,18 +110,24 @@ def retro_screen(
     screener = Screener(entries, today=today)
     sought = stored.info.list_type is ListType.SOUGHT
     found: list[NewMatch] = []
+    pairs: list[tuple[Subject, Cause]] = []
     screened = 0
     with store.sessions() as session:
         for rows in _window_travellers(session, start, end, with_pnr=sought, batch=batch):
             documents = _first_documents(session, [row.id for row in rows])
             for row in rows:
                 screened += 1
-                query = query_from_traveller(_traveller(row, documents.get(row.id)))
+                traveller = _traveller(row, documents.get(row.id))
+                query = query_from_traveller(traveller)
                 for match in screener.screen(query, threshold=settings.screen_threshold):
                     found.append(
                         NewMatch(row.id, row.message_id, row.key, version, match, MatchReason.RETRO)
                     )
-    new = store.matches.add(found, screened_at=now)
+                    subject = subject_for(row.id, traveller, row.key, row.departure_date)
+                    pairs.append((subject, cause_for_match(match, stored.info.list_type, version)))
+    with store.transaction() as session:
+        new = insert_matches(session, found, screened_at=now)
+        raise_alerts(session, pairs, now=now)
     return RetroSummary(list_name, version, len(entries), start, end, screened, new)
 
 
@@ -128,6 +135,7 @@ _COLUMNS = (
     TravellerRow.id,
     TravellerRow.message_id,
     FlightRow.key,
+    FlightRow.departure_date,
     TravellerRow.surname,
     TravellerRow.given_names,
     TravellerRow.birth_date,
