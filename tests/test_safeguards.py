@@ -37,3 +37,20 @@ def test_every_implemented_safeguard_has_a_marked_test() -> None:
 def test_ids_are_unique() -> None:
     ids = [s.id for s in SAFEGUARDS]
     assert len(ids) == len(set(ids))
+
+
+ISSUE_4 = {
+    "SG-01", "SG-05", "SG-06", "SG-10", "SG-11", "SG-12", "SG-13", "SG-14", "SG-15", "SG-17",
+    "SG-18", "SG-20", "SG-21", "SG-22", "SG-24", "SG-25", "SG-26", "SG-27", "SG-28", "SG-33",
+    "SG-34", "SG-37", "SG-38", "SG-40", "SG-46", "SG-55",
+}  # fmt: skip
+
+
+def test_every_safeguard_of_the_alerts_issue_has_a_marked_test() -> None:
+    missing = sorted(ISSUE_4 - _tested_ids())
+    assert missing == []
+
+
+def test_every_safeguard_of_the_alerts_issue_is_marked_implemented() -> None:
+    implemented = {s.id for s in SAFEGUARDS if s.status is Status.IMPLEMENTED}
+    assert sorted(ISSUE_4 - implemented) == []

@@ -80,6 +80,24 @@ class Settings(BaseSettings):
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for e-mail notices.")
     smtp_port: int = Field(default=25, description="Its port.")
     mail_from: str = Field(default="interlock@localhost", description="Sender of e-mail notices.")
+    retention_pnr_months: int = Field(
+        default=6,
+        ge=1,
+        description="Months after receipt after which PNR data without a hold is deleted and "
+        "held PNR data depersonalised (EU PNR Directive 2016/681 Art. 12(2)-(3), as read in "
+        "C-817/19 Ligue des droits humains).",
+    )
+    retention_max_months: int = Field(
+        default=60,
+        ge=1,
+        description="Months after receipt after which PNR data is deleted whatever holds it "
+        "(Directive 2016/681 Art. 12(1) and (4)).",
+    )
+    depersonalisation_key_file: Path | None = Field(
+        default=None,
+        description="Key that seals depersonalised PNR data, kept apart from the database; "
+        "default: keys/depersonalisation.key in data_dir (created 0600 on first use).",
+    )
     token: SecretStr | None = Field(
         default=None,
         description="API token the command line acts with (``interlock users token``); "
