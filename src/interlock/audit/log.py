@@ -133,7 +133,7 @@ def record(session: Session, event: AuditEvent, *, at: datetime | None = None) -
     if postgres:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADVISORY_KEY})
     row = AuditRow(
-        seq=-1 - secrets.randbits(30),  # a placeholder until the chain's end is known
+        seq=-1 - secrets.randbits(62),  # a placeholder until the chain's end is known
         at=when,
         actor=event.actor,
         actor_kind=event.actor_kind,

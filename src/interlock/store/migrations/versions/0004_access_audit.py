@@ -56,7 +56,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("at", UTC_TIME, nullable=False),
         sa.Column("actor", sa.String(), nullable=False),
         sa.Column("actor_kind", sa.String(16), nullable=False),
