@@ -411,10 +411,11 @@ def test_facts_for_message_derive_booking_and_route_facts() -> None:
     assert facts[3].origin == "FRA" and facts[3].destination == "IST"
 
 
-def test_co_travel_is_someone_else_on_the_booking_or_flight() -> None:
-    # position 1 (BRAVO, booking AAA111) and 4 (ECHO, crew manifest) had matches
+def test_co_travel_is_someone_else_on_the_booking_not_the_flight() -> None:
+    # position 1 (BRAVO, booking AAA111) and 4 (ECHO, crew manifest) had matches: ALPHA shares
+    # BRAVO's booking; the crew member beside ECHO shares only the flight, which is not co-travel
     facts = facts_for_message(_message(), matched=frozenset({1, 4}), now=datetime(2026, 5, 31))
-    assert [f.co_travel_with_match for f in facts] == [True, False, False, True, False]
+    assert [f.co_travel_with_match for f in facts] == [True, False, False, False, False]
 
 
 # -- fuzz ------------------------------------------------------------------------------------

@@ -284,12 +284,12 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Run the node: REST API (OpenAPI at /docs)."""
+    """Run the node: REST API (OpenAPI at /docs); sends the notifications of confirmed alerts."""
     import uvicorn
 
     from interlock.api.app import create_app
 
-    uvicorn.run(create_app(get_settings()), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(get_settings(), deliver=True), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -503,6 +503,31 @@ def watchlist_delist(
         sys.stdout.write(json.dumps(entry_object(list_name, stored), ensure_ascii=False) + "\n")
         return
     out.print(f"{entry_id} of {list_name}: delisted; it no longer matches", highlight=False)
+
+
+def _mount_parts() -> None:
+    """The sub-commands of the node's other parts, each in its own module."""
+    from interlock import (
+        cli_alerts,
+        cli_audit,
+        cli_control,
+        cli_response,
+        cli_retention,
+        cli_rules,
+        cli_users,
+    )
+
+    app.add_typer(cli_users.app, name="users")
+    app.add_typer(cli_rules.app, name="rules")
+    app.add_typer(cli_alerts.app, name="alerts")
+    app.add_typer(cli_alerts.cases_app, name="cases")
+    app.add_typer(cli_response.app, name="notify")
+    app.add_typer(cli_control.app, name="control")
+    app.add_typer(cli_audit.app, name="audit")
+    app.add_typer(cli_retention.app, name="retention")
+
+
+_mount_parts()
 
 
 def run() -> None:

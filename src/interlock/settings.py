@@ -77,6 +77,11 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="The node's address as recipients of notifications reach it (ack links).",
     )
+    notify_interval_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="How often `interlock serve` escalates and sends due notifications.",
+    )
     smtp_host: str = Field(default="127.0.0.1", description="SMTP server for e-mail notices.")
     smtp_port: int = Field(default=25, description="Its port.")
     mail_from: str = Field(default="interlock@localhost", description="Sender of e-mail notices.")

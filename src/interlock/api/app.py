@@ -10,16 +10,31 @@ from fastapi import Depends, FastAPI
 
 import interlock
 from interlock.alerts.service import alert_desk
-from interlock.api import alerts, flights, match, messages
+from interlock.api import (
+    alerts,
+    audit,
+    control,
+    flights,
+    match,
+    messages,
+    response,
+    retention,
+    rules,
+    session,
+    users,
+)
 from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
+from interlock.response.worker import DeliveryWorker
 from interlock.runtime import settle_heap
 from interlock.settings import Settings, get_settings
 from interlock.store import Store
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The node's API over its store (migrated on creation). OpenAPI at ``/docs``."""
+def create_app(settings: Settings | None = None, *, deliver: bool = False) -> FastAPI:
+    """The node's API over its store (migrated on creation). OpenAPI at ``/docs``. With
+    ``deliver`` (as ``interlock serve`` runs it) a background loop sends the notifications of
+    confirmed alerts (:mod:`interlock.response.worker`)."""
     settings = settings or get_settings()
     store = Store.from_settings(settings)
     screening = store.screener  # one index per node, shared with ingest over HTTP
@@ -28,8 +43,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         screening.current()  # index the stored lists before the first request
         settle_heap()
-        yield
-        store.dispose()
+        worker = DeliveryWorker(store, settings) if deliver else None
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            store.dispose()
 
     app = FastAPI(title="Interlock", version=interlock.__version__, lifespan=lifespan)
     app.state.settings = settings
@@ -43,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(match.yente_router)
     app.include_router(alerts.router)
     app.include_router(alerts.cases_router)
+    for part in (session, users, audit, control, rules, response, retention):
+        app.include_router(part.router)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     return app
 

@@ -165,15 +165,19 @@ def facts_for_message(
 ) -> list[TravellerFacts]:
     """One facts record per traveller, in order (each message's travellers in turn).
     ``matched``: positions, in that order, of travellers with a watchlist match; a traveller
-    sharing a booking (or, without one, the message's flight) with one of them gets
-    ``co_travel_with_match``."""
+    sharing a booking with one of them (the same record locator, in a PNR push or on a
+    manifest) gets ``co_travel_with_match``. Sharing only the flight is not co-travel: that
+    would flag a whole aircraft."""
     entries: list[tuple[Traveller, Booking | None, list[FlightLeg], tuple[object, ...]]] = []
     for number, message in enumerate(parsed):
         bookings = {b.record_locator: b for b in message.bookings}
         legs = message.flights[0].legs if message.flights else []
         for traveller in message.travellers:
             booking = bookings.get(traveller.record_locator or "")
-            group = ("booking", number, booking.record_locator) if booking else ("flight", number)
+            locator = booking.record_locator if booking else traveller.record_locator
+            group: tuple[object, ...] = (
+                ("booking", number, locator) if locator else ("alone", len(entries))
+            )
             entries.append((traveller, booking, legs, group))
     return [
         build_facts(t, booking=b, legs=legs, now=now, co_travel=co)

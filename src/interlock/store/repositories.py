@@ -15,11 +15,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
-from interlock.access.users import UserRepository
-from interlock.audit.log import AuditLog
 from interlock.model import ParsedMessage
 from interlock.settings import Settings
-from interlock.stopswitch import StopSwitches
 from interlock.store.engine import create_store_engine, engine_from_settings, migrate_engine
 from interlock.store.flights import FlightRepository
 from interlock.store.matches import MatchRepository
@@ -38,7 +35,10 @@ from interlock.store.watchlists import WatchlistRepository
 from interlock.store.writer import StoredContent, store_parsed
 
 if TYPE_CHECKING:
+    from interlock.access.users import UserRepository
+    from interlock.audit.log import AuditLog
     from interlock.screening.stored import StoredScreener
+    from interlock.stopswitch import StopSwitches
 
 OnStored = Callable[[Session], None]
 """Called in the storing transaction once a message's content is written."""
@@ -57,9 +57,28 @@ class Store:
         self.bookings = BookingRepository(self.sessions)
         self.watchlists = WatchlistRepository(self.sessions)
         self.matches = MatchRepository(self.sessions)
-        self.users = UserRepository(self.sessions)
-        self.audit = AuditLog(self.sessions)
-        self.switches = StopSwitches(self.sessions)
+
+    # The access parts build on the store's tables, so they are imported when first used.
+    @cached_property
+    def users(self) -> UserRepository:
+        """Accounts, sessions and tokens."""
+        from interlock.access.users import UserRepository
+
+        return UserRepository(self.sessions)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        """The hash-chained audit log."""
+        from interlock.audit.log import AuditLog
+
+        return AuditLog(self.sessions)
+
+    @cached_property
+    def switches(self) -> StopSwitches:
+        """The stop switches (SG-55)."""
+        from interlock.stopswitch import StopSwitches
+
+        return StopSwitches(self.sessions)
 
     @cached_property
     def screener(self) -> StoredScreener:

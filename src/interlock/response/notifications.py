@@ -1,0 +1,171 @@
+"""Reading notifications and acknowledging them.
+
+A recipient acknowledges with the token its message carried (no sign-in: the token is the
+proof, and it is good for that one notification only), or a signed-in person with
+``notification.ack`` acknowledges by id. Either way the acknowledgement is audited, written on
+the alert's timeline, and stops the escalation of every notification of that alert: someone
+has taken it on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from interlock.access.roles import Action, Principal, check
+from interlock.audit.log import AuditEvent, record
+from interlock.errors import NotFoundError, RefusedError
+from interlock.response.outbox import NotificationStatus, token_hash
+from interlock.store.schema_alerts import AlertEventRow, AlertRow
+from interlock.store.schema_response import NotificationRow
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationInfo:
+    """A notification as shown to operators (no token, no payload secrets)."""
+
+    id: int
+    alert_id: int
+    playbook: str
+    recipient: str
+    channel: str
+    address: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    acked_at: datetime | None
+    acked_by: str | None
+    escalate_at: datetime | None
+    escalated_from: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """What an acknowledgement did: which notification and alert, by whom, and whether it had
+    been acknowledged already (then nothing changed)."""
+
+    notification_id: int
+    alert_id: int
+    acked_by: str
+    acked_at: datetime
+    already: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "acked_at": self.acked_at.isoformat()}
+
+
+def info(row: NotificationRow) -> NotificationInfo:
+    return NotificationInfo(
+        row.id, row.alert_id, row.playbook, row.recipient, row.channel, row.address, row.status,
+        row.attempts, row.next_attempt_at, row.last_error, row.created_at, row.sent_at,
+        row.acked_at, row.acked_by, row.escalate_at, row.escalated_from,
+    )  # fmt: skip
+
+
+class Notifications:
+    """List notifications and take acknowledgements."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def for_alert(self, principal: Principal, alert_id: int) -> list[NotificationInfo]:
+        """The notifications of one alert, oldest first (404 for an unknown alert)."""
+        check(principal, Action.ALERT_READ)
+        with self._sessions.begin() as session:
+            if session.get(AlertRow, alert_id) is None:
+                raise NotFoundError(f"no alert {alert_id}")
+            found = self._select(session, alert_id=alert_id)
+            record(session, AuditEvent.by(principal, "notification.list", subject_kind="alert",
+                                          subject_id=str(alert_id)))  # fmt: skip
+        return found
+
+    def find(
+        self,
+        principal: Principal,
+        *,
+        alert_id: int | None = None,
+        status: str | None = None,
+        limit: int = 200,
+    ) -> list[NotificationInfo]:
+        """Notifications, newest first, optionally of one alert or in one status."""
+        check(principal, Action.ALERT_READ)
+        if status is not None and status not in tuple(NotificationStatus):
+            allowed = ", ".join(NotificationStatus)
+            raise RefusedError(f"unknown status {status!r}; one of {allowed}", location="status")
+        with self._sessions() as session:
+            return self._select(session, alert_id=alert_id, status=status, limit=limit, newest=True)
+
+    @staticmethod
+    def _select(
+        session: Session,
+        *,
+        alert_id: int | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+        newest: bool = False,
+    ) -> list[NotificationInfo]:
+        query = select(NotificationRow)
+        if alert_id is not None:
+            query = query.where(NotificationRow.alert_id == alert_id)
+        if status is not None:
+            query = query.where(NotificationRow.status == status)
+        order = NotificationRow.id.desc() if newest else NotificationRow.id
+        return [info(r) for r in session.execute(query.order_by(order).limit(limit)).scalars()]
+
+    def ack_by_token(self, token: str, *, now: datetime) -> Acknowledgement:
+        """Acknowledge the notification whose message carried ``token`` (404 if none)."""
+        if not token or len(token) > 200:
+            raise RefusedError("an acknowledgement token is required", location="token")
+        with self._sessions.begin() as session:
+            row = session.execute(
+                select(NotificationRow).where(NotificationRow.ack_token_hash == token_hash(token))
+            ).scalar()
+            if row is None:
+                raise NotFoundError("unknown acknowledgement token")
+            event = AuditEvent(actor=row.recipient, actor_kind="recipient",
+                               action="notification.ack", subject_kind="alert",
+                               subject_id=str(row.alert_id),
+                               detail={"notification": row.id, "by": "token"})  # fmt: skip
+            return _acknowledge(session, row, by=f"recipient:{row.recipient}", event=event, now=now)
+
+    def ack_by_principal(
+        self, principal: Principal, notification_id: int, *, now: datetime
+    ) -> Acknowledgement:
+        """Acknowledge a notification as a signed-in person or account."""
+        check(principal, Action.NOTIFICATION_ACK)
+        with self._sessions.begin() as session:
+            row = session.get(NotificationRow, notification_id)
+            if row is None:
+                raise NotFoundError(f"no notification {notification_id}")
+            event = AuditEvent.by(principal, Action.NOTIFICATION_ACK, subject_kind="alert",
+                                  subject_id=str(row.alert_id),
+                                  detail={"notification": row.id, "by": "principal"})  # fmt: skip
+            return _acknowledge(session, row, by=principal.username, event=event, now=now)
+
+
+def _acknowledge(
+    session: Session, row: NotificationRow, *, by: str, event: AuditEvent, now: datetime
+) -> Acknowledgement:
+    if row.acked_at is not None:
+        return Acknowledgement(row.id, row.alert_id, row.acked_by or by, row.acked_at, True)
+    row.status = NotificationStatus.ACKNOWLEDGED.value
+    row.acked_at, row.acked_by, row.ack_token = now, by, None
+    session.execute(
+        update(NotificationRow)
+        .where(NotificationRow.alert_id == row.alert_id, NotificationRow.escalate_at.is_not(None))
+        .values(escalate_at=None)
+    )
+    session.add(AlertEventRow(alert_id=row.alert_id, at=now, actor=by, kind="acknowledged",
+                              detail={"notification": row.id}))  # fmt: skip
+    record(session, event)
+    return Acknowledgement(row.id, row.alert_id, by, now)
