@@ -19,11 +19,13 @@ from rich.console import Console
 from sqlalchemy import select
 
 from interlock.demo import LIST_BASIS, LIST_NAME, LIST_OWNER, UN_LIST, DemoResult, run_demo
+from interlock.demo_review import RULE_NAME
 from interlock.generate.demo_list import Planted
 from interlock.settings import get_settings
 from interlock.store import Store
 from interlock.store.matches import MatchReason, StoredMatch
 from interlock.store.schema import TravelDocumentRow, TravellerRow
+from interlock.store.schema_alerts import AlertRow
 from interlock.watchlists.detect import read_watchlist
 from interlock.watchlists.model import ListType
 
@@ -207,6 +209,42 @@ def test_the_output_tells_what_was_found(runs: Runs) -> None:
     for planted in national.planted:
         assert planted.entry_id in runs.first_output
     assert "missed" not in runs.first_output and "unexpected" not in runs.first_output
+
+
+def test_the_rule_is_approved_by_another_person_and_alerts_are_raised(runs: Runs) -> None:
+    from interlock.rules.workflow import RuleWorkflow
+
+    review = runs.first.review
+    assert review.rule_active
+    author = runs.store.users.get("demo-author").principal("test")
+    [rule] = [r for r in RuleWorkflow(runs.store.sessions).rules(author) if r.name == RULE_NAME]
+    assert (rule.status, rule.author, rule.approver) == ("active", "demo-author", "demo-approver")
+    national = runs.first.national
+    assert national is not None
+    sought = sum(n for k, n in review.alerts.items() if k.startswith("watchlist:sought"))
+    # one alert per planted person (manifest and PNR records of one person share it) + retro
+    assert sought == len(national.planted) + 1
+    with runs.store.sessions() as session:
+        entries = set(
+            session.execute(select(AlertRow.entry_id).where(AlertRow.list_name == LIST_NAME))
+            .scalars()
+            .all()
+        )
+    assert entries == {p.entry_id for p in [*national.planted, national.added]}
+
+
+def test_one_alert_is_confirmed_with_its_pack_and_the_audit_chain_holds(runs: Runs) -> None:
+    first, second = runs.first.review, runs.second.review
+    assert first.confirmed is not None and first.notifications
+    assert second.confirmed is None  # the second run decides nothing more
+    with runs.store.sessions() as session:
+        statuses = session.execute(select(AlertRow.status)).scalars().all()
+    assert statuses.count("confirmed") == 1
+    assert first.pack is not None and first.pack.exists()
+    page = first.pack.read_text(encoding="utf-8")
+    assert "Review record" in page and "demo-reviewer" in page
+    assert first.audit_ok and second.audit_ok
+    assert second.audit_entries > first.audit_entries
 
 
 def test_without_the_un_list_the_demo_says_so_and_goes_on(

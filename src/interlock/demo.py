@@ -6,11 +6,17 @@ store (by default SQLite under the data folder):
    padded with decoys (:mod:`interlock.generate.demo_list`), write it as a national-list CSV
    under the data folder and import it as ``interlock watchlist import`` does;
 3. import the real UN Security Council Consolidated List from ``../shared/data`` when present;
-4. ingest the day (every traveller is screened as it is stored);
-5. show what the node holds and the matches stored for the day's travellers: whether every
+4. put a risk rule through its workflow: drafted by one synthetic account, backtested and
+   approved by another (:mod:`interlock.demo_review`);
+5. ingest the day (every traveller is screened and run through the active rules as it is
+   stored; alerts are raised);
+6. show what the node holds and the matches stored for the day's travellers: whether every
    planted passenger was found by its entry and no decoy matched;
-6. import a second version of the national list that adds one planted entry, and show the
-   match retro-screening raised for it.
+7. import a second version of the national list that adds one planted entry, and show the
+   match retro-screening raised for it;
+8. show the alerts, review and confirm the most urgent open one as a synthetic reviewer
+   (checklist and reason), show the notifications its playbook queued, write its explanation
+   pack under the data folder and verify the audit log.
 
 Running it again on the same data folder on the same day changes nothing: the files are the
 same, the lists are already stored versions and the messages duplicates.
@@ -30,6 +36,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import select
 
+from interlock.demo_review import ReviewResult, prepare_rule, review_alerts
 from interlock.display import print_sample_flight, print_summary
 from interlock.generate.demo_list import DemoList, Planted, build_demo_list
 from interlock.generate.traffic import generate_traffic, write_traffic
@@ -95,6 +102,7 @@ class DemoResult:
     matches: list[ShownMatch] = field(default_factory=list)
     retro: RetroSummary | None = None
     retro_matches: list[ShownMatch] = field(default_factory=list)
+    review: ReviewResult = field(default_factory=ReviewResult)
 
     def found(self, planted: Planted) -> list[ShownMatch]:
         """The matches of ``planted``'s entry on the planted passenger (manifest and PNR)."""
@@ -174,19 +182,22 @@ def run_demo(
         else:
             out.print(f"   not found ({un_list}); going on without it", highlight=False)
 
-        out.print(f"[bold]4.[/] ingesting into {_safe_url(settings)}; every traveller is "
-                  "screened as it is stored")  # fmt: skip
+        out.print("[bold]4.[/] a risk rule, written by one person and approved by another")
+        result.review.rule_active = prepare_rule(out, store, now)
+
+        out.print(f"[bold]5.[/] ingesting into {_safe_url(settings)}; every traveller is "
+                  "screened and run through the active rules as it is stored")  # fmt: skip
         result.outcomes, result.screened = _ingest(store, paths, progress)
         out.print("   " + ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items())))
 
-        out.print("[bold]5.[/] what the node holds now")
+        out.print("[bold]6.[/] what the node holds now")
         print_summary(out, store.summary(), _safe_url(settings))
         print_sample_flight(out, store)
         result.matches = day_matches(store, flight_keys)
         _print_matches(out, result, settings.screen_threshold)
 
         if national is not None and versions is not None:
-            out.print(f"[bold]6.[/] version 2 of {LIST_NAME} adds {national.added.entry_id}, "
+            out.print(f"[bold]7.[/] version 2 of {LIST_NAME} adds {national.added.entry_id}, "
                       f"planted from {escape(national.added.name)} on "
                       f"{national.added.flight_key} ({national.added.change})",
                       highlight=False)  # fmt: skip
@@ -196,6 +207,11 @@ def run_demo(
             result.retro_matches = [m for m in raised if m.found_by is MatchReason.RETRO]
             result.matches = day_matches(store, flight_keys)
             _print_retro(out, result, national.added)
+
+        out.print("[bold]8.[/] alerts: a person reviews, decides and the playbook responds")
+        review = review_alerts(out, store, settings, flight_keys, settings.data_dir / "demo-packs")
+        review.rule_active = result.review.rule_active
+        result.review = review
     finally:
         store.dispose()
     return result
