@@ -387,7 +387,7 @@ def test_a_case_groups_alerts_and_travellers_with_notes_and_a_timeline(node: Nod
 
 @pytest.mark.safeguard("SG-55")
 def test_a_suspended_list_or_all_screening_raises_nothing_until_lifted(node: Node) -> None:
-    supervisor, _ = make_user(node.store, "sue", Role.SUPERVISOR)
+    supervisor, _ = make_user(node.store, "sue", Role.DPO)
     switch = node.store.switches.suspend(
         supervisor, Scope.LIST, SOUGHT.name, "List under legal review after a court ruling"
     )

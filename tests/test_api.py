@@ -1,15 +1,23 @@
-"""The HTTP API against a real store: SQLite for every test, PostgreSQL for one."""
+"""The HTTP API against a real store: SQLite for every test, PostgreSQL for one.
+
+Messages come in as a carrier gateway's service account (``message.ingest``) and are read
+back as an analyst (``message.read``), each with an API token."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from auth_helpers import auth, make_user
+from interlock.access.roles import Role
 from interlock.api import create_app
 from interlock.settings import Settings
+from interlock.store import Store
 from test_ingest import KEY, paxlst, paxlst_body
 
 
@@ -18,14 +26,28 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "node", max_message_bytes=4096)
 
 
+def signed_in(app: FastAPI) -> TestClient:
+    """A client of ``app`` acting as an analyst; the node also has a ``gateway`` service."""
+    store = cast(Store, app.state.store)
+    _, analyst = make_user(store, "ana.lyst", Role.ANALYST)
+    make_user(store, "gateway", Role.SERVICE, service=True)
+    return TestClient(app, headers=auth(analyst, purpose=None, reason=None))
+
+
+def gateway(client: TestClient) -> dict[str, str]:
+    """Credentials of the node's ``gateway`` service account (a fresh token)."""
+    store = cast(Store, cast(FastAPI, client.app).state.store)
+    return auth(store.users.issue_token("gateway")[0], purpose=None, reason=None)
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    with signed_in(create_app(settings)) as test_client:
         yield test_client
 
 
 def post(client: TestClient, body: bytes, **headers: str) -> dict[str, object]:
-    response = client.post("/api/v1/messages", content=body, headers=headers)
+    response = client.post("/api/v1/messages", content=body, headers=gateway(client) | headers)
     return {"code": response.status_code, **response.json()}
 
 
@@ -60,7 +82,10 @@ def test_post_stores_then_reports_duplicate(client: TestClient) -> None:
 def test_source_and_sender_from_query(client: TestClient) -> None:
     body = b"surname,given_names\nDOE,JANE\n"
     outcome = client.post(
-        "/api/v1/messages", params={"source": "upload.csv", "sender": "POST-7"}, content=body
+        "/api/v1/messages",
+        params={"source": "upload.csv", "sender": "POST-7"},
+        content=body,
+        headers=gateway(client),
     ).json()
     info = client.get(f"/api/v1/messages/{outcome['message_id']}").json()
     assert (info["source"], info["sender"]) == ("upload.csv", "POST-7")
@@ -75,7 +100,7 @@ def test_unreadable_body_is_422_and_recorded(client: TestClient) -> None:
 
 
 def test_too_large_body_is_413_and_not_recorded(client: TestClient) -> None:
-    response = client.post("/api/v1/messages", content=b"x" * 5000)
+    response = client.post("/api/v1/messages", content=b"x" * 5000, headers=gateway(client))
     assert response.status_code == 413
     assert "4096" in response.json()["detail"]
     assert client.get("/api/v1/messages/1").status_code == 404
@@ -109,7 +134,7 @@ def test_unknown_things_are_404(client: TestClient, path: str, detail: str) -> N
 @pytest.mark.postgres
 def test_api_on_postgresql(empty_postgres_url: str, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "node", database_url=empty_postgres_url)
-    with TestClient(create_app(settings)) as client:
+    with signed_in(create_app(settings)) as client:
         body = paxlst(paxlst_body(["POSTGRES PAT"], flight="XY555"))
         outcome = post(client, body)
         assert (outcome["code"], outcome["status"]) == (201, "stored")

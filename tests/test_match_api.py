@@ -1,5 +1,6 @@
 """``POST /api/v1/match`` and the yente-compatible ``POST /match/{dataset}`` against lists in a
-real store (SQLite and PostgreSQL)."""
+real store (SQLite and PostgreSQL), searched by a signed-in analyst who states a purpose and a
+reason (SG-01; the refusals are in tests/test_access_api.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from auth_helpers import auth, make_user
+from interlock.access.roles import Role
 from interlock.api import create_app
 from interlock.settings import Settings
 from interlock.store import Store
@@ -57,8 +60,9 @@ def put(store: Store, name: str, entries: list[WatchlistEntry], kind: ListType) 
 def client(store: Store, store_url: str, tmp_path: Path) -> Iterator[TestClient]:
     put(store, "sought", [ALBA, TORVALD], ListType.SOUGHT)
     put(store, "other", [IMRE], ListType.OTHER)
+    _, token = make_user(store, "ana.lyst", Role.ANALYST)
     settings = Settings(data_dir=tmp_path / "node", database_url=store_url)
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), headers=auth(token)) as test_client:
         yield test_client
 
 
@@ -191,10 +195,11 @@ def test_yente_query_finds_the_un_reference_number(
     digest = hashlib.sha256(UN_FILE.read_bytes()).hexdigest()
     store.watchlists.import_version(read.info, read.entries, source_name=UN_FILE.name,
                                     sha256=digest)  # fmt: skip
+    _, token = make_user(store, "ana.lyst", Role.ANALYST)
     settings = Settings(data_dir=tmp_path / "node", database_url=store_url)
     query = {"schema": "Person", "properties": {"name": ["Janan Agha"], "birthDate": ["1958"],
                                                 "nationality": ["af"]}}  # fmt: skip
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings), headers=auth(token)) as client:
         response = yente(client, read.info.name, {"un": query})
         top = response.json()["responses"]["un"]["results"][0]
         interlock = client.post("/api/v1/match", json={"queries": [{"name": "JANAN AGHA"}]})

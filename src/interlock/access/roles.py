@@ -6,7 +6,8 @@ Every part of Interlock that lets someone do something calls :func:`check` with 
 role x action matrix and the tests compare every cell with what :func:`check` answers.
 
 - **admin** manages accounts, tokens and the node's configuration but reads no personal data.
-- **supervisor** reads everything operational, changes nothing.
+- **supervisor** reads everything operational, changes nothing (SG-38: read-only).
+- The stop switch (SG-55) is for the **admin** (it reveals no personal data) and the **dpo**.
 - **dpo** and **auditor** read the audit log (SG-34); the DPO also runs retention and sets
   retention holds.
 - **service** is for machine accounts (carrier gateways, partner links): it sends data in.
@@ -112,8 +113,10 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.AUDITOR: frozenset({A.AUDIT_READ, A.STATS_READ, A.RULE_READ, A.CONTROL_READ}),
-    Role.SUPERVISOR: _READ_OPERATIONAL | {A.CONTROL_STOP},
-    Role.ADMIN: frozenset({A.USER_MANAGE, A.CONFIG_MANAGE, A.CONTROL_READ, A.STATS_READ}),
+    Role.SUPERVISOR: _READ_OPERATIONAL,
+    Role.ADMIN: frozenset(
+        {A.USER_MANAGE, A.CONFIG_MANAGE, A.CONTROL_READ, A.CONTROL_STOP, A.STATS_READ}
+    ),
     Role.SERVICE: frozenset({A.MESSAGE_INGEST}),
 }
 

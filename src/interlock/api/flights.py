@@ -1,4 +1,5 @@
-"""``/api/v1/flights``: flights and their manifest versions."""
+"""``/api/v1/flights``: flights and their manifest versions (``message.read``: flight data
+and traveller counts, no traveller)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from interlock.access.roles import Action, Principal
+from interlock.api.auth import Allowed
 from interlock.api.deps import get_store
 from interlock.errors import NotFoundError
 from interlock.store import FlightInfo, Store
 
 router = APIRouter(prefix="/api/v1/flights", tags=["flights"])
+Reader = Annotated[Principal, Depends(Allowed(Action.MESSAGE_READ))]
 
 
 @router.get("", response_model=list[FlightInfo])
 def list_flights(
+    principal: Reader,
     store: Annotated[Store, Depends(get_store)],
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -24,7 +29,9 @@ def list_flights(
 
 
 @router.get("/{key:path}", response_model=FlightInfo)
-def get_flight(key: str, store: Annotated[Store, Depends(get_store)]) -> FlightInfo:
+def get_flight(
+    key: str, principal: Reader, store: Annotated[Store, Depends(get_store)]
+) -> FlightInfo:
     """One flight by key (``LH400/2024-05-01``) with every manifest version and its legs."""
     flight = store.flights.get(key)
     if flight is None:

@@ -1,6 +1,12 @@
 """Screening over HTTP against the node's stored lists (their active entries):
 ``POST /api/v1/match`` (Interlock's shape) and ``POST /match/{dataset}`` (yente's shape, so
-yente's clients can point at the node; see :mod:`interlock.api.yente`)."""
+yente's clients can point at the node; see :mod:`interlock.api.yente`).
+
+Both are searches of personal data: they need ``traveller.search`` and a stated purpose and
+reason (SG-01: headers ``X-Interlock-Purpose`` / ``X-Interlock-Reason`` or the query
+parameters ``purpose`` / ``reason``, which is how yente's clients can send them). Each search
+is written to the audit log with its purpose, reason and how many results it gave; the
+names searched for are never recorded (SG-37)."""
 
 from __future__ import annotations
 
@@ -9,17 +15,60 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from interlock.access.purpose import AccessPurpose, DataRegime
+from interlock.access.roles import Action, Principal
 from interlock.api import yente
-from interlock.errors import NotFoundError
+from interlock.api.auth import Allowed, Purposeful
+from interlock.api.deps import get_store
+from interlock.audit.log import AuditEvent, Outcome
+from interlock.errors import ForbiddenError, NotFoundError
 from interlock.screening import DEFAULT_THRESHOLD
 from interlock.screening.queries import query_from_mapping
 from interlock.screening.stored import Snapshot, StoredScreener
+from interlock.store import Store
 
 router = APIRouter(prefix="/api/v1/match", tags=["screening"])
 yente_router = APIRouter(tags=["screening (yente-compatible)"])
 
 MAX_QUERIES = 1000
 YENTE_CUTOFF = 0.5  # yente's default lower bound for results to be returned at all
+
+
+Searcher = Annotated[Principal, Depends(Allowed(Action.TRAVELLER_SEARCH))]
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def _purpose_for_lists(store: Store, principal: Principal, access: AccessPurpose) -> None:
+    """Refuse (403, audited) a purpose outside the watchlists' data regime (SG-01)."""
+    try:
+        access.check_regime(DataRegime.WATCHLIST)
+    except ForbiddenError as err:
+        refused = AuditEvent.by(principal, Action.TRAVELLER_SEARCH, access=access,
+                                outcome=Outcome.REFUSED, detail={"why": err.reason})  # fmt: skip
+        store.audit.write(refused)
+        raise
+
+
+def _audit_search(
+    store: Store,
+    principal: Principal,
+    access: AccessPurpose,
+    *,
+    via: str,
+    queries: int,
+    results: int,
+    lists: list[str] | None,
+) -> None:
+    store.audit.write(
+        AuditEvent.by(
+            principal,
+            Action.TRAVELLER_SEARCH,
+            access=access,
+            subject_kind="watchlists",
+            subject_id=",".join(lists) if lists else "all",
+            detail={"via": via, "queries": queries, "results": results},
+        )
+    )
 
 
 def get_snapshot(request: Request) -> Snapshot:
@@ -75,19 +124,30 @@ class MatchResponse(BaseModel):
 
 
 @router.post("", response_model=MatchResponse)
-def match(body: MatchRequest, snapshot: Annotated[Snapshot, Depends(get_snapshot)]) -> Any:
+def match(
+    body: MatchRequest,
+    principal: Searcher,
+    access: Purposeful,
+    store: StoreDep,
+    snapshot: Annotated[Snapshot, Depends(get_snapshot)],
+) -> Any:
     """Screen each query against the stored lists' active entries. Matches at or above the
     threshold, best first, each with its band (not a verdict, SG-22) and explanations."""
+    _purpose_for_lists(store, principal, access)
     if body.lists is not None:
         snapshot.check_lists(body.lists)
     threshold = DEFAULT_THRESHOLD if body.threshold is None else body.threshold
     results = []
+    total = 0
     for number, item in enumerate(body.queries):
         query = query_from_mapping(item.model_dump(), location=f"queries[{number}]")
         found = snapshot.screener.screen(
             query, threshold=threshold, limit=body.limit, lists=body.lists
         )
         results.append({"id": query.id, "matches": [m.as_dict() for m in found]})
+        total += len(found)
+    _audit_search(store, principal, access, via="api", queries=len(results), results=total,
+                  lists=body.lists)  # fmt: skip
     return {"results": results}
 
 
@@ -101,6 +161,9 @@ def match_yente(
     dataset: str,
     body: yente.EntityMatchQuery,
     response: Response,
+    principal: Searcher,
+    access: Purposeful,
+    store: StoreDep,
     snapshot: Annotated[Snapshot, Depends(get_snapshot)],
     limit: Annotated[int, Query(ge=1, le=500)] = 5,
     threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
@@ -109,10 +172,12 @@ def match_yente(
 ) -> Any:
     """yente's query-by-example matcher. ``dataset`` is a stored list's name, or ``default``
     for every list. Results score at least ``cutoff``; ``match`` is true from ``threshold``."""
+    _purpose_for_lists(store, principal, access)
     lists = _dataset_lists(snapshot, dataset)
     if not body.queries:
         raise yente.BadExampleError("No queries provided.")
     responses = {}
+    total = 0
     for key, example in body.queries.items():
         queries = yente.example_queries(key, example)
         found = yente.merge_best(
@@ -129,7 +194,10 @@ def match_yente(
             "total": {"value": len(found), "relation": "eq"},
             "query": example.model_dump(by_alias=True),
         }
+        total += len(found)
     response.headers["x-batch-size"] = str(len(responses))
+    _audit_search(store, principal, access, via="yente", queries=len(responses), results=total,
+                  lists=lists)  # fmt: skip
     return {"responses": responses, "matcher": yente.matcher_docs(), "limit": limit}
 
 

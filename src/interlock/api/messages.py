@@ -1,4 +1,5 @@
-"""``/api/v1/messages``: ingest a raw message over HTTP, read a message's metadata."""
+"""``/api/v1/messages``: ingest a raw message over HTTP (``message.ingest``: carrier gateways'
+service accounts), read a message's metadata (``message.read``; no body, no traveller)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from interlock.access.roles import Action, Principal
+from interlock.api.auth import Allowed
 from interlock.api.deps import get_settings, get_store
 from interlock.api.errors import MessageTooLargeError
 from interlock.errors import NotFoundError
@@ -48,6 +51,8 @@ async def _read_body(request: Request, limit: int) -> bytes:
     openapi_extra=RAW_BODY,
     responses={
         200: {"description": "The same bytes were received before (status duplicate)."},
+        401: {"description": "No valid credentials."},
+        403: {"description": "The account may not send messages in."},
         413: {"description": "The body is larger than the node accepts."},
         422: {"description": "Unreadable; the message is recorded as failed with the reason."},
     },
@@ -55,6 +60,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 async def post_message(
     request: Request,
     response: Response,
+    principal: Annotated[Principal, Depends(Allowed(Action.MESSAGE_INGEST))],
     store: Annotated[Store, Depends(get_store)],
     settings: Annotated[Settings, Depends(get_settings)],
     sender_header: Annotated[str | None, Header(alias="X-Interlock-Sender")] = None,
@@ -77,7 +83,11 @@ async def post_message(
 
 
 @router.get("/{message_id}", response_model=MessageInfo)
-def get_message(message_id: int, store: Annotated[Store, Depends(get_store)]) -> MessageInfo:
+def get_message(
+    message_id: int,
+    principal: Annotated[Principal, Depends(Allowed(Action.MESSAGE_READ))],
+    store: Annotated[Store, Depends(get_store)],
+) -> MessageInfo:
     """A received message's metadata, status history, warnings and errors (not its body)."""
     info = store.messages.get(message_id)
     if info is None:

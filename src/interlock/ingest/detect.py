@@ -35,13 +35,14 @@ def detect_format(data: bytes | str) -> Format:
 def parse_message(data: bytes | str, *, source: str = "") -> list[ParsedMessage]:
     """Detect the format and parse. One input may hold several messages (manifests, PNR pushes,
     MRZs). Raises :class:`interlock.errors.ParseError` when nothing can be read, and only that:
-    a defect in a parser surfaces as a ParseError naming the input (the trace is logged)."""
+    a defect in a parser surfaces as a ParseError naming the input (its type is logged)."""
     try:
         return _parse(data, source)
     except ParseError:
         raise
     except Exception as exc:
-        logger.exception("parser defect on %s", source or "input")
+        # The type and the place only: a traceback may quote message content (SG-37).
+        logger.error("parser defect on %s: %s", source or "input", type(exc).__name__)
         reason = f"internal parser error ({type(exc).__name__}); the message is kept for review"
         raise ParseError(reason, location=source or "input") from exc
 
