@@ -115,7 +115,7 @@ def test_demo_generates_ingests_and_reports(
     get_settings.cache_clear()
     assert first.exit_code == 0, first.output
     assert "120 passengers" in first.stdout
-    ingest_line = first.stdout.split("4. ingesting")[1].split("5. what")[0]
+    ingest_line = first.stdout.split("5. ingesting")[1].split("6. what")[0]
     assert "6 stored" in ingest_line and "failed" not in ingest_line
-    assert "6 duplicate" in again.stdout.split("4. ingesting")[1].split("5. what")[0]
+    assert "6 duplicate" in again.stdout.split("5. ingesting")[1].split("6. what")[0]
     assert "messages stored   │ 6" in again.stdout

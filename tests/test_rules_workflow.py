@@ -239,7 +239,7 @@ def test_a_version_past_its_review_date_cannot_be_approved(
 @pytest.mark.safeguard("SG-55")
 def test_a_suspended_rule_is_not_loaded(store: Store, people: dict[str, Principal]) -> None:
     activate(store, people, rule_source())
-    store.switches.suspend(people["sam"], Scope.RULE, "cash-late", "too many false positives")
+    store.switches.suspend(people["dana"], Scope.RULE, "cash-late", "too many false positives")
     with store.sessions() as session:
         assert len(load_ruleset(session, today=TODAY, state=store.switches.state())) == 0
         assert len(load_ruleset(session, today=TODAY)) == 1

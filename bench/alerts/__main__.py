@@ -1,0 +1,5 @@
+"""``python -m bench.alerts``: see :mod:`bench.alerts.run`."""
+
+from bench.alerts.run import main
+
+main()
