@@ -8,6 +8,10 @@ role x action matrix and the tests compare every cell with what :func:`check` an
 - **admin** manages accounts, tokens and the node's configuration but reads no personal data.
 - **supervisor** reads everything operational, changes nothing (SG-38: read-only).
 - The stop switch (SG-55) is for the **admin** (it reveals no personal data) and the **dpo**.
+- **authority** is a person of an authority outside the unit (a court, a prosecutor's office)
+  who approves the unmasking of depersonalised data (SG-29); it can do nothing else.
+- The **dpo** handles data-subject requests (SG-45), and so may find and read a traveller's
+  data.
 - **dpo** and **auditor** read the audit log (SG-34); the DPO also runs retention and sets
   retention holds.
 - **service** is for machine accounts (carrier gateways, partner links): it sends data in.
@@ -32,6 +36,7 @@ class Role(StrEnum):
     DPO = "dpo"
     AUDITOR = "auditor"
     SUPERVISOR = "supervisor"
+    AUTHORITY = "authority"
     ADMIN = "admin"
     SERVICE = "service"
 
@@ -66,6 +71,9 @@ class Action(StrEnum):
     STATS_READ = "stats.read"
     RETENTION_RUN = "retention.run"
     RETENTION_HOLD = "retention.hold"
+    UNMASK_REQUEST = "unmask.request"
+    UNMASK_APPROVE = "unmask.approve"
+    SUBJECT_REQUEST = "subject-request.manage"
     CONTROL_STOP = "control.stop"
     CONTROL_READ = "control.read"
     # administration
@@ -91,9 +99,16 @@ _READ_OPERATIONAL = frozenset(
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ANALYST: _READ_OPERATIONAL
-    | {A.CASE_MANAGE, A.RULE_BACKTEST, A.WATCHLIST_MANAGE, A.NOTIFICATION_ACK},
+    | {A.CASE_MANAGE, A.RULE_BACKTEST, A.WATCHLIST_MANAGE, A.NOTIFICATION_ACK, A.UNMASK_REQUEST},
     Role.REVIEWER: _READ_OPERATIONAL
-    | {A.ALERT_REVIEW, A.ALERT_DECIDE, A.CASE_MANAGE, A.PERSON_ACTION, A.NOTIFICATION_ACK},
+    | {
+        A.ALERT_REVIEW,
+        A.ALERT_DECIDE,
+        A.CASE_MANAGE,
+        A.PERSON_ACTION,
+        A.NOTIFICATION_ACK,
+        A.UNMASK_REQUEST,
+    },
     Role.RULE_AUTHOR: frozenset({A.RULE_READ, A.RULE_DRAFT, A.RULE_BACKTEST, A.STATS_READ}),
     Role.RULE_APPROVER: frozenset({A.RULE_READ, A.RULE_BACKTEST, A.RULE_APPROVE, A.STATS_READ}),
     Role.LIAISON: frozenset(
@@ -110,10 +125,14 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.RETENTION_HOLD,
             A.CONTROL_READ,
             A.CONTROL_STOP,
+            A.SUBJECT_REQUEST,
+            A.TRAVELLER_READ,
+            A.TRAVELLER_SEARCH,
         }
     ),
     Role.AUDITOR: frozenset({A.AUDIT_READ, A.STATS_READ, A.RULE_READ, A.CONTROL_READ}),
     Role.SUPERVISOR: _READ_OPERATIONAL,
+    Role.AUTHORITY: frozenset({A.UNMASK_APPROVE}),
     Role.ADMIN: frozenset(
         {A.USER_MANAGE, A.CONFIG_MANAGE, A.CONTROL_READ, A.CONTROL_STOP, A.STATS_READ}
     ),
@@ -121,7 +140,15 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 }
 
 PERSON_ONLY: frozenset[Action] = frozenset(
-    {A.ALERT_REVIEW, A.ALERT_DECIDE, A.PERSON_ACTION, A.RULE_APPROVE, A.CONTROL_STOP}
+    {
+        A.ALERT_REVIEW,
+        A.ALERT_DECIDE,
+        A.PERSON_ACTION,
+        A.RULE_APPROVE,
+        A.CONTROL_STOP,
+        A.UNMASK_REQUEST,
+        A.UNMASK_APPROVE,
+    }
 )
 """Actions that only a person may take: a service principal is refused them (SG-40)."""
 

@@ -10,6 +10,8 @@ from interlock.store import (  # noqa: F401
     schema_response,
     schema_retention,
     schema_rules,
+    schema_subject_requests,
+    schema_unmasking,
 )
 from interlock.store.engine import create_store_engine, migrate
 from interlock.store.repositories import Store
