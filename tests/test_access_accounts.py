@@ -158,7 +158,7 @@ def test_bad_account_requests_name_the_field(client: TestClient) -> None:
 
 
 def test_the_last_admin_cannot_be_disabled_or_demoted(store: Store) -> None:
-    from interlock.api.users import change_roles, disable_account
+    from interlock.access.accounts import change_roles, disable_account
 
     root, _ = make_user(store, "root", Role.ADMIN)
     with pytest.raises(ConflictError, match="last enabled admin"):

@@ -118,7 +118,7 @@ def test_no_credentials_is_401(client: TestClient, method: str, path: str) -> No
      (Role.SERVICE, "POST", "/api/v1/match", "traveller.search"),
      (Role.RULE_AUTHOR, "POST", "/match/default", "traveller.search"),
      (Role.LIAISON, "POST", "/api/v1/match", "traveller.search"),
-     (Role.DPO, "POST", "/api/v1/match", "traveller.search")],
+     (Role.AUTHORITY, "POST", "/api/v1/match", "traveller.search")],
 )  # fmt: skip
 def test_a_role_without_the_action_is_403_and_audited(
     client: TestClient, role: Role, method: str, path: str, action: str

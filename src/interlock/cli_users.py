@@ -18,9 +18,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from interlock.access.accounts import (
+    add_account,
+    change_roles,
+    disable_account,
+    has_admin,
+    new_token,
+)
 from interlock.access.roles import Action, Principal, allowed, check
 from interlock.access.users import parse_roles
-from interlock.api.users import add_account, change_roles, disable_account, has_admin, new_token
 from interlock.audit.log import AuditEvent, Outcome
 from interlock.cli_auth import AsOption, cli_principal
 from interlock.errors import RefusedError
