@@ -243,6 +243,25 @@ def test_far_birth_date_leaves_at_most_a_low_band(screener: Screener) -> None:
         assert dob.weight <= -0.12
 
 
+def test_a_child_is_not_the_adult_on_the_list_but_a_year_typed_wrong_still_matches() -> None:
+    entry = person("K-1", "Vickie Walker", born=PartialDate(1987, 5, 3), nationality="GBR")
+    child = score_entry(
+        Query(name="Vickie Walker", birth_date=PartialDate(2015, 2, 1), nationality="GBR"), entry
+    )
+    assert child.score < DEFAULT_THRESHOLD
+    (dob,) = [item for item in child.explanations if item.feature == "birth_date"]
+    assert dob.weight == pytest.approx(-0.4) and "another person" in dob.reason
+    # 1967 for 1987 (one digit) and 1978 for 1987 (two digits swapped) are typing slips: the
+    # date still counts against, softened for a distinctive name, and the person is matched.
+    for year in (1967, 1978):
+        slip = score_entry(
+            Query(name="Vickie Walker", birth_date=PartialDate(year, 5, 3), nationality="GBR"),
+            entry,
+        )
+        assert slip.score >= DEFAULT_THRESHOLD
+        assert "another person" not in str(slip.explanations)
+
+
 def test_bands_follow_scores() -> None:
     entry = ENTRIES[6]
     strong = score_entry(Query(name="Jonathan Pell Whitcombe"), entry)

@@ -514,6 +514,8 @@ def _mount_parts() -> None:
         cli_response,
         cli_retention,
         cli_rules,
+        cli_subjects,
+        cli_unmask,
         cli_users,
     )
 
@@ -525,6 +527,8 @@ def _mount_parts() -> None:
     app.add_typer(cli_control.app, name="control")
     app.add_typer(cli_audit.app, name="audit")
     app.add_typer(cli_retention.app, name="retention")
+    app.add_typer(cli_unmask.app, name="unmask")
+    app.add_typer(cli_subjects.app, name="subject-requests")
 
 
 _mount_parts()

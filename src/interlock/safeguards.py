@@ -82,7 +82,9 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
               "apart"),
     Safeguard("SG-28", "Holds", Status.IMPLEMENTED,
               "interlock.retention holds: a person, an evidence reference and a review date"),
-    _planned("SG-29", "Unmasking", 4),
+    Safeguard("SG-29", "Unmasking", Status.IMPLEMENTED,
+              "interlock.retention.unmask: request, approval by an authority outside the "
+              "unit, audited reads, the DPO notified"),
     Safeguard("SG-30", "Hard deletion", Status.IMPLEMENTED,
               "interlock.retention.run: past the maximum period, deleted with sealed copies"),
     _planned("SG-31", "Ledger without personal data", 5),
@@ -102,7 +104,9 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
     _planned("SG-42", "Transfers outside the agreement", 5),
     _planned("SG-43", "Corrections propagate", 5),
     _planned("SG-44", "Originator's conditions bind", 5),
-    _planned("SG-45", "Data-subject requests", 4),
+    Safeguard("SG-45", "Data-subject requests", Status.IMPLEMENTED,
+              "interlock.subjects: requests with due dates, refusals citing a legal ground, "
+              "search and export of what the node holds"),
     Safeguard("SG-46", "Explanation pack", Status.IMPLEMENTED,
               "interlock.alerts.pack: JSON and HTML explanation pack"),
     _planned("SG-48", "Public transparency page", 4),

@@ -103,6 +103,23 @@ class Settings(BaseSettings):
         description="Key that seals depersonalised PNR data, kept apart from the database; "
         "default: keys/depersonalisation.key in data_dir (created 0600 on first use).",
     )
+    unmask_approval_days: int = Field(
+        default=7,
+        ge=1,
+        description="Days an approval to unmask depersonalised PNR data stays valid (node "
+        "policy under Directive 2016/681 Art. 12(3)).",
+    )
+    subject_request_due_months: int = Field(
+        default=1,
+        ge=1,
+        description="Months from receipt of a data-subject request to its answer (GDPR Art. "
+        "12(3), LED Art. 12).",
+    )
+    subject_request_details_months: int = Field(
+        default=12,
+        ge=1,
+        description="Months a closed data-subject request keeps the requester's details.",
+    )
     token: SecretStr | None = Field(
         default=None,
         description="API token the command line acts with (``interlock users token``); "

@@ -21,6 +21,8 @@ from interlock.api import (
     retention,
     rules,
     session,
+    subjects,
+    unmask,
     users,
 )
 from interlock.api.deps import get_store
@@ -65,7 +67,7 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Fa
     app.include_router(match.yente_router)
     app.include_router(alerts.router)
     app.include_router(alerts.cases_router)
-    for part in (session, users, audit, control, rules, response, retention):
+    for part in (session, users, audit, control, rules, response, retention, unmask, subjects):
         app.include_router(part.router)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     return app

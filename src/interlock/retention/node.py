@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
 from interlock.retention import Retention
 from interlock.retention.policy import MAX_SOURCE, PNR_SOURCE, Period, RetentionPolicy
 from interlock.retention.seal import default_key_path
 from interlock.settings import Settings
 from interlock.store import Store
+
+if TYPE_CHECKING:
+    from interlock.retention.unmask import Unmasking
 
 
 def node_retention(store: Store, settings: Settings) -> Retention:
@@ -19,3 +25,12 @@ def node_retention(store: Store, settings: Settings) -> Retention:
     )
     key = settings.depersonalisation_key_file or default_key_path(settings.data_dir)
     return Retention(store, key_path=key, policy=policy)
+
+
+def node_unmasking(store: Store, settings: Settings) -> Unmasking:
+    """Unmasking (SG-29) over ``store`` with the node's key file and approval lifetime."""
+    from interlock.retention.unmask import Unmasking
+
+    key = node_retention(store, settings).key_path
+    valid = timedelta(days=settings.unmask_approval_days)
+    return Unmasking(store.sessions, key_path=key, approval_valid=valid)

@@ -44,6 +44,10 @@ EVIDENCE: dict[str, float] = {
     # More than FAR_YEARS apart: for an indistinct name (Jie Dong, Wei Zhang) that is another
     # person; a distinctive full name still only loses the distinctive amount above.
     "birth_date_far": -0.4,
+    # DISTANT_YEARS or more apart and not a slip of one digit or two swapped digits (1958 for
+    # 1978, 1975 for 1957): another person, however distinctive the name (a child is never
+    # the adult on the list). Not softened by distinctiveness.
+    "birth_date_distant": -0.4,
     "nationality_match": 0.02,
     "nationality_differs": -0.03,
     "gender_differs": -0.06,
@@ -54,6 +58,8 @@ WEAK_ALIAS_FACTOR = 0.92
 SPECIFIC_NAME = 2.5
 # Birth years further apart than this count as far (see EVIDENCE["birth_date_far"]).
 FAR_YEARS = 5
+# Birth years at least this far apart, and not a typing slip, are another person.
+DISTANT_YEARS = 15
 # The least score of an entry whose document (number and issuer) the query carries.
 DOCUMENT_FLOOR = 0.85
 # Words so common in names worldwide that they tell little apart whatever the list says.
@@ -385,9 +391,25 @@ def compare_birth_dates(query: PartialDate, entry: PartialDate) -> tuple[str, fl
     gap = abs(query.year - entry.year)
     if gap == 1:
         return "birth_date_near", EVIDENCE["birth_date_near"], "birth year one apart"
+    if gap >= DISTANT_YEARS and not _year_slip(query.year, entry.year):
+        reason = f"birth years {gap} apart, not a typing slip: another person"
+        return "birth_date_distant", EVIDENCE["birth_date_distant"], reason
     if gap > FAR_YEARS:
         return "birth_date_far", EVIDENCE["birth_date_far"], f"birth years {gap} apart"
     return "birth_date_differs", EVIDENCE["birth_date_differs"], f"birth years {gap} apart"
+
+
+def _year_slip(a: int, b: int) -> bool:
+    """Whether two years differ by one mistyped digit or two neighbouring digits swapped."""
+    x, y = f"{a:04d}", f"{b:04d}"
+    differ = [i for i in range(len(x)) if x[i] != y[i]]
+    if len(differ) == 1:
+        return True
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and (x[differ[0]], x[differ[1]]) == (y[differ[1]], y[differ[0]])
+    )
 
 
 @dataclass(slots=True)

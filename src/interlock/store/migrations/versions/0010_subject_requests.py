@@ -80,9 +80,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the subject_requests tables."""
-    op.drop_index(
-        op.f("ix_subject_request_events_request_id"), table_name="subject_request_events"
-    )
+    op.drop_index(op.f("ix_subject_request_events_request_id"), table_name="subject_request_events")
     op.drop_table("subject_request_events")
     op.drop_index(op.f("ix_subject_requests_status"), table_name="subject_requests")
     op.drop_index(op.f("ix_subject_requests_purge_after"), table_name="subject_requests")
