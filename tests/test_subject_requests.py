@@ -25,7 +25,7 @@ from interlock.api.errors import install_error_handler
 from interlock.cli_subjects import app as subjects_cli
 from interlock.errors import ConflictError, ForbiddenError, RefusedError
 from interlock.retention.policy import Period
-from interlock.settings import get_settings
+from interlock.settings import Settings, get_settings
 from interlock.store import Store
 from interlock.store.schema import TravellerRow
 from interlock.store.schema_access import AuditRow
@@ -76,6 +76,7 @@ def client(node: Node) -> Iterator[TestClient]:
     """The subject-requests router alone on an app over the test's store."""
     app = FastAPI()
     app.state.store = node.store
+    app.state.settings = Settings()
     install_error_handler(app)
     app.include_router(subjects.router)
     with TestClient(app) as test_client:

@@ -511,6 +511,7 @@ def _mount_parts() -> None:
         cli_alerts,
         cli_audit,
         cli_control,
+        cli_oversight,
         cli_response,
         cli_retention,
         cli_rules,
@@ -529,6 +530,8 @@ def _mount_parts() -> None:
     app.add_typer(cli_retention.app, name="retention")
     app.add_typer(cli_unmask.app, name="unmask")
     app.add_typer(cli_subjects.app, name="subject-requests")
+    app.command("stats")(cli_oversight.stats)
+    app.command("transparency")(cli_oversight.transparency)
 
 
 _mount_parts()

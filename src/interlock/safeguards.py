@@ -109,12 +109,16 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
               "search and export of what the node holds"),
     Safeguard("SG-46", "Explanation pack", Status.IMPLEMENTED,
               "interlock.alerts.pack: JSON and HTML explanation pack"),
-    _planned("SG-48", "Public transparency page", 4),
+    Safeguard("SG-48", "Public transparency page", Status.IMPLEMENTED,
+              "interlock.oversight.transparency: /transparency (HTML, JSON), from configuration "
+              "and the registry"),
     _planned("SG-49", "No mass biometric surveillance", 6),
     _planned("SG-50", "Prohibited functions absent", 6),
     _planned("SG-51", "Measured accuracy", 6),
     Safeguard("SG-55", "Stop switch", Status.IMPLEMENTED,
               "interlock.stopswitch: suspend a list, rule or all; honoured by ingest screening "
               "and rules"),
-    _planned("SG-60", "Statistics", 4),
+    Safeguard("SG-60", "Statistics", Status.IMPLEMENTED,
+              "interlock.oversight.stats: yearly aggregates per rule, list, outcome; small "
+              "counts suppressed"),
 )  # fmt: skip

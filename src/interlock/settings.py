@@ -120,6 +120,25 @@ class Settings(BaseSettings):
         ge=1,
         description="Months a closed data-subject request keeps the requester's details.",
     )
+    operator_name: str = Field(
+        default="[not configured] set INTERLOCK_OPERATOR_NAME to the authority running this node",
+        description="The authority running the node, as the transparency page names it.",
+    )
+    dpo_contact: str = Field(
+        default="[not configured] set INTERLOCK_DPO_CONTACT to the DPO's postal or e-mail address",
+        description="How to reach the data protection officer (transparency page).",
+    )
+    complaints_authority: str = Field(
+        default="[not configured] set INTERLOCK_COMPLAINTS_AUTHORITY to the data protection "
+        "supervisory authority and how to reach it",
+        description="The supervisory authority and how to reach it (transparency page).",
+    )
+    stats_min_count: int = Field(
+        default=5, ge=1, description="Published counts below this show as '<N' (SG-60)."
+    )
+    transparency_years: int = Field(
+        default=5, ge=1, description="Years of statistics on the public transparency page."
+    )
     token: SecretStr | None = Field(
         default=None,
         description="API token the command line acts with (``interlock users token``); "

@@ -17,6 +17,7 @@ from interlock.api import (
     flights,
     match,
     messages,
+    oversight,
     response,
     retention,
     rules,
@@ -67,7 +68,18 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Fa
     app.include_router(match.yente_router)
     app.include_router(alerts.router)
     app.include_router(alerts.cases_router)
-    for part in (session, users, audit, control, rules, response, retention, unmask, subjects):
+    for part in (
+        session,
+        users,
+        audit,
+        control,
+        rules,
+        response,
+        retention,
+        unmask,
+        subjects,
+        oversight,
+    ):
         app.include_router(part.router)
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     return app

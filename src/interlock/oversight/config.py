@@ -2,9 +2,9 @@
 
 The operator, the DPO's contact and the complaints authority have placeholder defaults that
 say plainly they are not configured: a transparency page must not invent a contact. The
-settings named here (``operator_name``, ``dpo_contact``, ``complaints_authority``,
-``stats_min_count``, ``transparency_years``) are read from :class:`interlock.settings.Settings`
-when it has them, else the defaults below apply.
+settings (``operator_name``, ``dpo_contact``, ``complaints_authority``, ``stats_min_count``,
+``transparency_years``) come from :class:`interlock.settings.Settings`; the constants below
+are the defaults of an :class:`OversightConfig` made without settings (tests).
 """
 
 from __future__ import annotations
@@ -40,16 +40,14 @@ class OversightConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OversightConfig:
-        """From the settings; a setting the node does not define yet keeps its default."""
+        """From the node's settings."""
         return cls(
             node_name=settings.node_name,
-            operator_name=str(getattr(settings, "operator_name", OPERATOR_NAME)),
-            dpo_contact=str(getattr(settings, "dpo_contact", DPO_CONTACT)),
-            complaints_authority=str(
-                getattr(settings, "complaints_authority", COMPLAINTS_AUTHORITY)
-            ),
-            min_count=int(getattr(settings, "stats_min_count", MIN_COUNT)),
-            years=int(getattr(settings, "transparency_years", TRANSPARENCY_YEARS)),
+            operator_name=settings.operator_name,
+            dpo_contact=settings.dpo_contact,
+            complaints_authority=settings.complaints_authority,
+            min_count=settings.stats_min_count,
+            years=settings.transparency_years,
         )
 
 
