@@ -19,7 +19,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from typer.testing import CliRunner
 
+from interlock.settings import get_settings
 from interlock.store import Store, migrate
 from interlock.store.schema import Base
 
@@ -100,6 +102,34 @@ def store(store_url: str) -> Iterator[Store]:
     opened = Store.open(store_url, migrate=False)
     yield opened
     opened.dispose()
+
+
+def _cli_env(store_url: str, monkeypatch: pytest.MonkeyPatch, password: str | None) -> None:
+    monkeypatch.setenv("INTERLOCK_DATABASE_URL", store_url)
+    for name in ("INTERLOCK_USER", "INTERLOCK_PASSWORD", "INTERLOCK_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    if password is not None:
+        monkeypatch.setenv("INTERLOCK_PASSWORD", password)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A command-line runner on the test store; ``--as USER`` signs in with the password of
+    the accounts ``auth_helpers.make_user`` creates."""
+    from auth_helpers import PASSWORD
+
+    _cli_env(store_url, monkeypatch, PASSWORD)
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def bare_cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A command-line runner on the test store with no credentials in the environment."""
+    _cli_env(store_url, monkeypatch, None)
+    yield CliRunner()
+    get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -172,17 +172,6 @@ def test_the_last_admin_cannot_be_disabled_or_demoted(store: Store) -> None:
 # --- interlock users --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A runner of ``interlock users`` against the test store, nobody signed in."""
-    monkeypatch.setenv("INTERLOCK_DATABASE_URL", store_url)
-    for name in ("INTERLOCK_USER", "INTERLOCK_PASSWORD", "INTERLOCK_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
 def act_as(monkeypatch: pytest.MonkeyPatch, username: str, password: str = PASSWORD) -> None:
     monkeypatch.setenv("INTERLOCK_USER", username)
     monkeypatch.setenv("INTERLOCK_PASSWORD", password)
@@ -190,15 +179,15 @@ def act_as(monkeypatch: pytest.MonkeyPatch, username: str, password: str = PASSW
 
 
 @pytest.mark.safeguard("SG-38")
-def test_cli_bootstrap_makes_only_the_first_admin(cli: CliRunner, store: Store) -> None:
-    refused = cli.invoke(users_app, ["add", "ana", "--role", "analyst", "--password-stdin"],
+def test_cli_bootstrap_makes_only_the_first_admin(bare_cli: CliRunner, store: Store) -> None:
+    refused = bare_cli.invoke(users_app, ["add", "ana", "--role", "analyst", "--password-stdin"],
                          input=NEW_PASSWORD + "\n")  # fmt: skip
     assert isinstance(refused.exception, RefusedError) and store.users.all() == []
-    first = cli.invoke(users_app, ["add", "root", "--role", "admin", "--password-stdin"],
+    first = bare_cli.invoke(users_app, ["add", "root", "--role", "admin", "--password-stdin"],
                        input=NEW_PASSWORD + "\n")  # fmt: skip
     assert first.exit_code == 0, first.output
     assert store.users.get("root").roles == (Role.ADMIN,)
-    second = cli.invoke(users_app, ["add", "eve", "--role", "admin", "--password-stdin"],
+    second = bare_cli.invoke(users_app, ["add", "eve", "--role", "admin", "--password-stdin"],
                         input=NEW_PASSWORD + "\n")  # fmt: skip
     assert isinstance(second.exception, UnauthorizedError)
     assert [u.username for u in store.users.all()] == ["root"]
@@ -208,26 +197,26 @@ def test_cli_bootstrap_makes_only_the_first_admin(cli: CliRunner, store: Store) 
 
 @pytest.mark.safeguard("SG-38")
 def test_cli_admin_adds_lists_changes_tokens_and_disables(
-    cli: CliRunner, store: Store, monkeypatch: pytest.MonkeyPatch
+    bare_cli: CliRunner, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_user(store, "root", Role.ADMIN)
     act_as(monkeypatch, "root")
-    prompted = cli.invoke(users_app, ["add", "rita", "--role", "analyst", "--unit", "PIU-1",
+    prompted = bare_cli.invoke(users_app, ["add", "rita", "--role", "analyst", "--unit", "PIU-1",
                                       "--display-name", "Rita V."],
                           input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")  # fmt: skip
     assert prompted.exit_code == 0, prompted.output
     assert store.users.authenticate("rita", NEW_PASSWORD).unit == "PIU-1"
-    gateway = cli.invoke(users_app, ["add", "xyair-gw", "--role", "service", "--service"])
+    gateway = bare_cli.invoke(users_app, ["add", "xyair-gw", "--role", "service", "--service"])
     assert gateway.exit_code == 0, gateway.output
-    listing = cli.invoke(users_app, ["list"])
+    listing = bare_cli.invoke(users_app, ["list"])
     assert "rita" in listing.output and "xyair-gw" in listing.output and "service" in listing.output
-    roles = cli.invoke(users_app, ["roles", "rita", "--role", "reviewer", "--role", "analyst"])
+    roles = bare_cli.invoke(users_app, ["roles", "rita", "--role", "reviewer", "--role", "analyst"])
     assert roles.exit_code == 0 and store.users.get("rita").roles == (Role.REVIEWER, Role.ANALYST)
-    issued = cli.invoke(users_app, ["token", "xyair-gw", "--label", "gw", "--days", "7"])
+    issued = bare_cli.invoke(users_app, ["token", "xyair-gw", "--label", "gw", "--days", "7"])
     assert issued.exit_code == 0, issued.output
     token = issued.stdout.strip().splitlines()[-1]
     assert store.users.resolve(token).username == "xyair-gw"
-    assert cli.invoke(users_app, ["disable", "xyair-gw"]).exit_code == 0
+    assert bare_cli.invoke(users_app, ["disable", "xyair-gw"]).exit_code == 0
     with pytest.raises(UnauthorizedError):
         store.users.resolve(token)
     text = audit_text(store)
@@ -237,15 +226,15 @@ def test_cli_admin_adds_lists_changes_tokens_and_disables(
 
 @pytest.mark.safeguard("SG-38")
 def test_cli_refuses_a_non_admin_and_a_wrong_password(
-    cli: CliRunner, store: Store, monkeypatch: pytest.MonkeyPatch
+    bare_cli: CliRunner, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_user(store, "root", Role.ADMIN)
     make_user(store, "sup", Role.SUPERVISOR)
     act_as(monkeypatch, "sup")
-    result = cli.invoke(users_app, ["roles", "sup", "--role", "admin"])
+    result = bare_cli.invoke(users_app, ["roles", "sup", "--role", "admin"])
     assert isinstance(result.exception, ForbiddenError)
     assert store.users.get("sup").roles == (Role.SUPERVISOR,)
     act_as(monkeypatch, "root", "not the password")
-    assert isinstance(cli.invoke(users_app, ["list"]).exception, UnauthorizedError)
+    assert isinstance(bare_cli.invoke(users_app, ["list"]).exception, UnauthorizedError)
     refused = store.audit.entries(make_user(store, "dpo", Role.DPO)[0], action="user.manage")
     assert [(e.actor, e.outcome) for e in refused] == [("sup", "refused")]

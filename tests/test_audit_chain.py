@@ -7,7 +7,6 @@ and ``verify`` (and ``interlock audit verify``, exit code 1) must name it."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select, text
@@ -15,7 +14,6 @@ from typer.testing import CliRunner
 
 from interlock.audit.log import GENESIS, AuditEvent, _content, entry_hash
 from interlock.cli_audit import app as audit_app
-from interlock.settings import get_settings
 from interlock.store import Store
 from interlock.store.schema_access import AuditRow
 
@@ -39,28 +37,18 @@ def sql(store: Store, statement: str, **params: object) -> None:
         connection.execute(text(statement), params)
 
 
-@pytest.fixture
-def cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("INTERLOCK_DATABASE_URL", store_url)
-    for name in ("INTERLOCK_USER", "INTERLOCK_PASSWORD", "INTERLOCK_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
 @pytest.mark.safeguard("SG-34")
-def test_an_untouched_chain_verifies(store: Store, cli: CliRunner) -> None:
+def test_an_untouched_chain_verifies(store: Store, bare_cli: CliRunner) -> None:
     assert store.audit.verify().ok and store.audit.head() == (0, GENESIS)
     fill(store)
     report = store.audit.verify()
     assert (report.ok, report.entries, report.head_seq) == (True, 6, 6)
-    result = cli.invoke(audit_app, ["verify"])
+    result = bare_cli.invoke(audit_app, ["verify"])
     assert result.exit_code == 0, result.output
     assert "intact: 6 entries" in result.output
-    head = cli.invoke(audit_app, ["head"]).stdout.strip()
+    head = bare_cli.invoke(audit_app, ["head"]).stdout.strip()
     assert head == f"6:{store.audit.head()[1]}"
-    assert cli.invoke(audit_app, ["verify", "--head", head]).exit_code == 0
+    assert bare_cli.invoke(audit_app, ["verify", "--head", head]).exit_code == 0
 
 
 @pytest.mark.safeguard("SG-34")
@@ -69,12 +57,14 @@ def test_an_untouched_chain_verifies(store: Store, cli: CliRunner) -> None:
     [("reason", "nothing to see"), ("actor", "someone.else"), ("purpose", "terrorist-offence"),
      ("subject_id", "999"), ("outcome", "refused")],
 )  # fmt: skip
-def test_a_changed_field_is_detected(store: Store, cli: CliRunner, column: str, value: str) -> None:
+def test_a_changed_field_is_detected(
+    store: Store, bare_cli: CliRunner, column: str, value: str
+) -> None:
     fill(store)
     sql(store, f"UPDATE audit_log SET {column} = :value WHERE seq = 3", value=value)
     report = store.audit.verify()
     assert report.problems == [(3, "content does not match its hash")]
-    result = cli.invoke(audit_app, ["verify"])
+    result = bare_cli.invoke(audit_app, ["verify"])
     assert result.exit_code == 1
     assert "entry 3" in result.output and "does not match its hash" in result.output
 
@@ -90,18 +80,18 @@ def test_a_changed_time_or_detail_is_detected(store: Store) -> None:
 
 
 @pytest.mark.safeguard("SG-34")
-def test_a_removed_middle_entry_is_detected(store: Store, cli: CliRunner) -> None:
+def test_a_removed_middle_entry_is_detected(store: Store, bare_cli: CliRunner) -> None:
     fill(store)
     sql(store, "DELETE FROM audit_log WHERE seq = 4")
     report = store.audit.verify()
     assert (5, "entries 4..4 are missing") in report.problems
     assert (5, "does not link to the entry before it") in report.problems
-    result = cli.invoke(audit_app, ["verify"])
+    result = bare_cli.invoke(audit_app, ["verify"])
     assert result.exit_code == 1 and "missing" in result.output
 
 
 @pytest.mark.safeguard("SG-34")
-def test_a_removed_tail_is_detected_with_a_recorded_head(store: Store, cli: CliRunner) -> None:
+def test_a_removed_tail_is_detected_with_a_recorded_head(store: Store, bare_cli: CliRunner) -> None:
     fill(store)
     seq, digest = store.audit.head()
     recorded = f"{seq}:{digest}"
@@ -109,9 +99,9 @@ def test_a_removed_tail_is_detected_with_a_recorded_head(store: Store, cli: CliR
     assert store.audit.verify().ok  # a shorter chain is valid on its own …
     report = store.audit.verify(expected_head=(seq, digest))
     assert report.problems == [(6, "the recorded head is no longer in the log")]
-    result = cli.invoke(audit_app, ["verify", "--head", recorded])
+    result = bare_cli.invoke(audit_app, ["verify", "--head", recorded])
     assert result.exit_code == 1 and "no longer in the log" in result.output
-    malformed = cli.invoke(audit_app, ["verify", "--head", "6:xyz"])
+    malformed = bare_cli.invoke(audit_app, ["verify", "--head", "6:xyz"])
     assert malformed.exit_code != 0
 
 

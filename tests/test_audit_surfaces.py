@@ -11,12 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from auth_helpers import PASSWORD, app_store, auth, make_user, node_app
+from auth_helpers import app_store, auth, make_user, node_app
 from interlock.access.roles import Role
 from interlock.audit.log import AuditEvent
 from interlock.cli_audit import app as audit_app
 from interlock.errors import ForbiddenError
-from interlock.settings import get_settings
 from interlock.store import Store
 
 
@@ -70,17 +69,6 @@ def test_every_other_role_is_refused_and_the_refusal_logged(client: TestClient, 
     dpo, _ = make_user(store, "dpo", Role.DPO)
     refused = store.audit.entries(dpo, action="audit.read")[:2]
     assert [(e.actor, e.outcome) for e in refused] == [("curious", "refused")] * 2
-
-
-@pytest.fixture
-def cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("INTERLOCK_DATABASE_URL", store_url)
-    monkeypatch.setenv("INTERLOCK_PASSWORD", PASSWORD)
-    monkeypatch.delenv("INTERLOCK_TOKEN", raising=False)
-    monkeypatch.delenv("INTERLOCK_USER", raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 @pytest.mark.safeguard("SG-34")

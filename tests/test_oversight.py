@@ -33,7 +33,7 @@ from interlock.retention import RetentionRun
 from interlock.retention.policy import MAX_SOURCE, PNR_SOURCE, RetentionPolicy
 from interlock.rules.backtest import backtest_rule
 from interlock.rules.workflow import RuleWorkflow
-from interlock.settings import Settings, get_settings
+from interlock.settings import Settings
 from interlock.store import Store
 from interlock.store.schema import TravelDocumentRow, TravellerRow
 from interlock.store.schema_access import AuditRow
@@ -399,17 +399,6 @@ def test_the_transparency_page_escapes_every_value_and_shows_configured_contacts
         (24, "node configuration"),
     }
     assert document["statistics"] == []
-
-
-@pytest.fixture
-def cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("INTERLOCK_DATABASE_URL", store_url)
-    monkeypatch.setenv("INTERLOCK_PASSWORD", PASSWORD)
-    monkeypatch.delenv("INTERLOCK_TOKEN", raising=False)
-    monkeypatch.delenv("INTERLOCK_USER", raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 @pytest.mark.safeguard("SG-60")

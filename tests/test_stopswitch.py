@@ -11,11 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from auth_helpers import PASSWORD, app_store, auth, make_user, node_app
+from auth_helpers import app_store, auth, make_user, node_app
 from interlock.access.roles import Role
 from interlock.cli_control import app as control_app
 from interlock.errors import ForbiddenError, RefusedError
-from interlock.settings import get_settings
 from interlock.stopswitch import Scope
 from interlock.store import Store
 
@@ -94,17 +93,6 @@ def test_bad_suspensions_name_the_field(client: TestClient) -> None:
     missing = client.post("/api/v1/control/switches/99/lift", headers=auth(dpo),
                           json={"reason": "nothing to lift here"})  # fmt: skip
     assert missing.status_code == 404
-
-
-@pytest.fixture
-def cli(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("INTERLOCK_DATABASE_URL", store_url)
-    monkeypatch.setenv("INTERLOCK_PASSWORD", PASSWORD)
-    monkeypatch.delenv("INTERLOCK_TOKEN", raising=False)
-    monkeypatch.delenv("INTERLOCK_USER", raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 @pytest.mark.safeguard("SG-55")

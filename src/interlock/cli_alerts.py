@@ -18,6 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from interlock.access.roles import Principal
+from interlock.alerts.desk import AlertDesk
 from interlock.cli_auth import AsOption, PurposeOption, ReasonOption, cli_principal, cli_purpose
 from interlock.settings import get_settings
 from interlock.store import Store
@@ -45,6 +47,15 @@ def _store() -> Iterator[Store]:
         store.dispose()
 
 
+@contextmanager
+def _desk(as_user: str | None) -> Iterator[tuple[Principal, AlertDesk]]:
+    """The acting principal and the node's alert desk."""
+    from interlock.alerts.service import alert_desk
+
+    with _store() as store:
+        yield cli_principal(store, as_user), alert_desk(store, get_settings())
+
+
 def _print(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -63,12 +74,10 @@ def list_alerts(
 ) -> None:
     """The queue: open alerts first, by priority and review deadline."""
     from interlock.alerts import QueueFilter
-    from interlock.alerts.service import alert_desk
 
     access = cli_purpose(purpose, reason)
-    with _store() as store:
-        principal = cli_principal(store, as_user)
-        rows = alert_desk(store, get_settings()).queue(
+    with _desk(as_user) as (principal, desk):
+        rows = desk.queue(
             principal, access, QueueFilter(status=status, priority=priority, limit=limit)
         )
     if as_json:
@@ -103,12 +112,9 @@ def show(
     reason: ReasonOption = None,
 ) -> None:
     """The alert with its evidence, exonerating facts, checklist, reviews and timeline (JSON)."""
-    from interlock.alerts.service import alert_desk
-
     access = cli_purpose(purpose, reason)
-    with _store() as store:
-        principal = cli_principal(store, as_user)
-        _print(alert_desk(store, get_settings()).view(principal, access, alert_id))
+    with _desk(as_user) as (principal, desk):
+        _print(desk.view(principal, access, alert_id))
 
 
 @app.command("review")
@@ -119,12 +125,9 @@ def review(
     reason: ReasonOption = None,
 ) -> None:
     """Start reviewing an alert: prints the evidence and the checklist to answer."""
-    from interlock.alerts.service import alert_desk
-
     access = cli_purpose(purpose, reason)
-    with _store() as store:
-        principal = cli_principal(store, as_user)
-        _print(alert_desk(store, get_settings()).start_review(principal, access, alert_id))
+    with _desk(as_user) as (principal, desk):
+        _print(desk.start_review(principal, access, alert_id))
 
 
 @app.command("decide")
@@ -141,7 +144,6 @@ def decide(
     reason: ReasonOption = None,
 ) -> None:
     """Confirm or dismiss one alert you are reviewing."""
-    from interlock.alerts.service import alert_desk
     from interlock.errors import RefusedError
 
     answers: dict[str, str] = {}
@@ -151,9 +153,7 @@ def decide(
             raise RefusedError(f"--answer {item!r}: write ITEM=ANSWER", location="answer")
         answers[key.strip()] = value.strip()
     access = cli_purpose(purpose, reason)
-    with _store() as store:
-        principal = cli_principal(store, as_user)
-        desk = alert_desk(store, get_settings())
+    with _desk(as_user) as (principal, desk):
         done = desk.decide(principal, access, alert_id, decision, answers, why)
     out.print(f"alert {alert_id}: {done['status']}", highlight=False)
 
@@ -169,13 +169,8 @@ def act(
     as_user: AsOption = None,
 ) -> None:
     """Record an action on the person of a confirmed alert."""
-    from interlock.alerts.service import alert_desk
-
-    with _store() as store:
-        principal = cli_principal(store, as_user)
-        done = alert_desk(store, get_settings()).act(
-            principal, alert_id, kind, why, humanitarian_note=humanitarian_note
-        )
+    with _desk(as_user) as (principal, desk):
+        done = desk.act(principal, alert_id, kind, why, humanitarian_note=humanitarian_note)
     out.print(f"action {done['id']} ({done['kind']}) recorded on alert {alert_id}")
 
 

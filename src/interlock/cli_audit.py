@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from interlock.access.roles import Action
-from interlock.api.audit import parse_head
+from interlock.audit.log import parse_head
 from interlock.cli_auth import AsOption, cli_principal
 from interlock.cli_users import open_store, require
 

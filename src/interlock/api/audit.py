@@ -15,27 +15,13 @@ from fastapi import APIRouter, Depends, Query
 from interlock.access.roles import Action, Principal
 from interlock.api.auth import Allowed, current_principal
 from interlock.api.deps import get_store
-from interlock.audit.log import VerifyReport
-from interlock.errors import RefusedError
+from interlock.audit.log import VerifyReport, parse_head
 from interlock.store import Store
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 Reader = Annotated[Principal, Depends(Allowed(Action.AUDIT_READ))]
 StoreDep = Annotated[Store, Depends(get_store)]
-
-
-def parse_head(text: str, *, location: str = "head") -> tuple[int, str]:
-    """``SEQ:HASH`` as printed by ``interlock audit head``."""
-    seq, _, digest = text.strip().partition(":")
-    digest = digest.strip().lower()
-    if (
-        not seq.strip().isdigit()
-        or len(digest) != 64
-        or not all(c in "0123456789abcdef" for c in digest)
-    ):
-        raise RefusedError("a head is SEQ:HASH (a number and 64 hex digits)", location=location)
-    return int(seq), digest
 
 
 def report_dict(report: VerifyReport) -> dict[str, Any]:

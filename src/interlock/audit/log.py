@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interlock.access.purpose import AccessPurpose
 from interlock.access.roles import Action, Principal, check
+from interlock.errors import RefusedError
 from interlock.store.schema_access import AuditRow
 
 GENESIS = "0" * 64
@@ -280,3 +281,16 @@ class AuditLog:
         with self._sessions() as session:
             query = select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=1000)
             yield from session.execute(query).scalars()
+
+
+def parse_head(text: str, *, location: str = "head") -> tuple[int, str]:
+    """``SEQ:HASH`` as printed by ``interlock audit head``."""
+    seq, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if (
+        not seq.strip().isdigit()
+        or len(digest) != 64
+        or not all(c in "0123456789abcdef" for c in digest)
+    ):
+        raise RefusedError("a head is SEQ:HASH (a number and 64 hex digits)", location=location)
+    return int(seq), digest
