@@ -267,13 +267,7 @@ class SubjectRequests:
         check(principal, Action.TRAVELLER_SEARCH)
         self._check_regimes(principal, access, "subject-request.search", request_id)
         with self._sessions.begin() as session:
-            row = request_row(session, request_id, lock=True)
-            identity = stored_identity(row)
-            if identity is None:
-                raise ConflictError(
-                    f"the requester's details of request {request_id} have "
-                    "been purged: nothing to search with"
-                )
+            row, identity = _with_identity(session, request_id, "search with")
             found = find_travellers(session, identity)
             ids = [f.traveller_id for f in found]
             row.found_ids = ids
@@ -310,13 +304,7 @@ class SubjectRequests:
         check(principal, Action.TRAVELLER_READ)
         self._check_regimes(principal, access, "subject-request.export", request_id)
         with self._sessions.begin() as session:
-            row = request_row(session, request_id, lock=True)
-            identity = stored_identity(row)
-            if identity is None:
-                raise ConflictError(
-                    f"the requester's details of request {request_id} have "
-                    "been purged: nothing to export for"
-                )
+            row, identity = _with_identity(session, request_id, "export for")
             ids = [f.traveller_id for f in find_travellers(session, identity)]
             row.found_ids = ids
             content = build_export(session, ids)
@@ -560,3 +548,16 @@ class SubjectRequests:
                 detail=detail,
             )
         )
+
+
+def _with_identity(
+    session: Session, request_id: int, what: str
+) -> tuple[SubjectRequestRow, Identity]:
+    """The request (locked) and the requester's details; 409 once they have been purged."""
+    row = request_row(session, request_id, lock=True)
+    identity = stored_identity(row)
+    if identity is None:
+        raise ConflictError(
+            f"the requester's details of request {request_id} have been purged: nothing to {what}"
+        )
+    return row, identity
