@@ -220,7 +220,8 @@ def ingest(
     ] = False,
 ) -> None:
     """Store messages in the node, idempotently, keeping every manifest version of a flight,
-    and screen their travellers against the node's lists (matches are stored with them).
+    screen their travellers against the node's lists and run the active risk rules (matches
+    and alerts are stored with them).
 
     Exit code 1 when any message failed (it is still recorded, with the reason).
     """
@@ -231,14 +232,16 @@ def ingest(
     ingestor = Ingestor(store)
     settle_heap()
     counts: dict[str, int] = {"stored": 0, "duplicate": 0, "failed": 0}
-    travellers = screened = matches = 0
+    travellers = screened = matches = hits = alerts = 0
 
     def report(_path: Path, outcome: IngestOutcome) -> None:
-        nonlocal travellers, screened, matches
+        nonlocal travellers, screened, matches, hits, alerts
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
         travellers += outcome.travellers if outcome.status == "stored" else 0
         screened += outcome.screened
         matches += outcome.matches
+        hits += outcome.rule_hits
+        alerts += outcome.alerts
         if as_json:
             sys.stdout.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
         elif outcome.status == "failed":
@@ -252,7 +255,8 @@ def ingest(
     store.dispose()
     err.print(f"{len(files)} files: {counts['stored']} stored ({travellers} travellers), "
               f"{counts['duplicate']} duplicates, {counts['failed']} failed; "
-              f"{screened} travellers screened, {matches} matches stored",
+              f"{screened} travellers screened, {matches} matches stored, {hits} rule hits, "
+              f"{alerts} alerts raised",
               soft_wrap=True)  # fmt: skip
     if counts["failed"]:
         raise typer.Exit(1)
