@@ -25,10 +25,12 @@ from interlock.store.schema import (
     BookingRow,
     FlightRow,
     FlightVersionRow,
+    MatchRow,
     MessageRow,
     TravelDocumentRow,
     TravellerRow,
 )
+from interlock.store.schema_alerts import AlertRow
 from interlock.store.travellers import BookingRepository, TravellerRepository
 from interlock.store.views import MessageStatus
 from interlock.store.watchlists import WatchlistRepository
@@ -161,7 +163,8 @@ class Store:
 
     def summary(self) -> dict[str, int]:
         """Counts for a summary: messages (all, ``messages_<status>``, ``format_<format>``),
-        flights, flight versions, travellers, travel documents, bookings."""
+        flights, flight versions, travellers, travel documents, bookings, matches, alerts (all
+        and ``alerts_<status>``)."""
         with self.sessions() as session:
             counts = {
                 "messages": _count(session, MessageRow.id),
@@ -176,6 +179,11 @@ class Store:
             counts["travellers"] = _count(session, TravellerRow.id)
             counts["travel_documents"] = _count(session, TravelDocumentRow.id)
             counts["bookings"] = _count(session, BookingRow.id)
+            counts["matches"] = _count(session, MatchRow.id)
+            counts["alerts"] = _count(session, AlertRow.id)
+            by_status = select(AlertRow.status, func.count()).group_by(AlertRow.status)
+            for status, number in session.execute(by_status.order_by(AlertRow.status)):
+                counts[f"alerts_{status}"] = number
             return counts
 
     def dispose(self) -> None:
