@@ -32,7 +32,9 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
     Safeguard("SG-01", "Purpose on every access", Status.IMPLEMENTED,
               "interlock.access.purpose (closed list, regimes); interlock.api.auth.stated_purpose"
               " refuses (422) and audits"),
-    _planned("SG-03", "Route scope", 4),
+    Safeguard("SG-03", "Route scope", Status.IMPLEMENTED,
+              "interlock.scope (configured by route_scope_file): out-of-scope messages stored, "
+              "flagged, not screened; published on the transparency page"),
     Safeguard("SG-05", "Allowlist of PNR elements", Status.IMPLEMENTED,
               "interlock.ingest.pnr_minimise, applied by the PNRGOV parser on receipt"),
     Safeguard("SG-06", "Sensitive codes deleted", Status.IMPLEMENTED,

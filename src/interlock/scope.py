@@ -433,9 +433,7 @@ def _parse(root: Located) -> ScopeConfig:
     extra = _extra_union(top["extra_union"]) if "extra_union" in top else ExtraUnion()
     selections: tuple[Selection, ...] = ()
     if "selections" in top and not _is_null(top["selections"]):
-        selections = tuple(
-            _selection(item, node_country, union) for item in top["selections"].sequence()
-        )
+        selections = tuple(_selection(item, union) for item in top["selections"].sequence())
     return ScopeConfig(node_country, union, extra, selections, root.source)
 
 
@@ -454,7 +452,7 @@ def _extra_union(node: Located) -> ExtraUnion:
     return ExtraUnion(in_scope, reference, expires)
 
 
-def _selection(node: Located, node_country: str, union: frozenset[str]) -> Selection:
+def _selection(node: Located, union: frozenset[str]) -> Selection:
     keys = node.mapping(allowed=_SELECTION)
     for required in ("legal_reference", "reason", "expires"):
         if required not in keys:
@@ -466,12 +464,12 @@ def _selection(node: Located, node_country: str, union: frozenset[str]) -> Selec
         raise node.error("a selection names 'routes' (airport pairs) or 'country_pairs'")
     routes = (
         tuple(_pair(i, _airport, union) for i in keys["routes"].sequence())
-        if ("routes" in keys)
+        if "routes" in keys
         else ()
     )
     pairs = (
         tuple(_pair(i, _union_country, union) for i in keys["country_pairs"].sequence())
-        if ("country_pairs" in keys)
+        if "country_pairs" in keys
         else ()
     )
     if not routes and not pairs:
@@ -480,7 +478,7 @@ def _selection(node: Located, node_country: str, union: frozenset[str]) -> Selec
     starts = _date(keys["starts"]) if "starts" in keys and not _is_null(keys["starts"]) else None
     if starts is not None and starts > expires:
         raise keys["starts"].error(f"the selection starts ({starts}) after it expires ({expires})")
-    selection = Selection(
+    return Selection(
         legal_reference=keys["legal_reference"].text(),
         reason=keys["reason"].text(),
         expires=expires,
@@ -489,8 +487,6 @@ def _selection(node: Located, node_country: str, union: frozenset[str]) -> Selec
         starts=starts,
         name=keys["name"].text() if "name" in keys else None,
     )
-    _check_reaches_node(node, selection, node_country)
-    return selection
 
 
 def _pair(node: Located, side: _SideReader, union: frozenset[str]) -> tuple[str, str]:
@@ -527,20 +523,6 @@ def _union_country(node: Located, code: str, union: frozenset[str]) -> str:
             f"{code} is outside the union: its flights are extra-union and need no selection"
         )
     return code
-
-
-def _check_reaches_node(node: Located, selection: Selection, node_country: str) -> None:
-    """A selection that can never match (neither end can be in the node's state) is a mistake."""
-    from interlock.rules.facts import airport_country
-
-    ends = [airport_country(code) for pair in selection.routes for code in pair]
-    ends += [code for pair in selection.country_pairs for code in pair]
-    if WILDCARD in ends or node_country in ends:
-        return
-    raise node.error(
-        f"the selection can never apply: none of its pairs departs from or lands "
-        f"in {node_country}, the node's state"
-    )
 
 
 def _country(node: Located) -> str:

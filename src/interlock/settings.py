@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         description="… and flights departing up to this many hours from now.",
     )
 
+    route_scope_file: Path | None = Field(
+        default=None,
+        description="Route scope (SG-03, YAML, docs/route-scope.md): which flights are in "
+        "scope, with legal references and expiry dates; messages of other flights are stored, "
+        "flagged and not screened. Unset: no route restriction, every flight is screened.",
+    )
     review_deadline_minutes: dict[int, int] = Field(
         default={1: 30, 2: 240, 3: 1440},
         description="Minutes from an alert being raised to its review deadline, per priority "

@@ -34,7 +34,8 @@ class IngestOutcome:
     """What became of one received message. ``status``: stored, duplicate or failed.
     ``screened``: travellers screened against at least one list; ``matches``: matches stored;
     ``rule_hits``: risk-rule hits; ``alerts``: alerts raised (new ones; a re-sent manifest
-    updates the alerts it raised before)."""
+    updates the alerts it raised before); ``out_of_scope``: travellers of flights outside the
+    route scope (SG-03), stored and flagged but not screened."""
 
     message_id: int | None
     sha256: str
@@ -49,6 +50,7 @@ class IngestOutcome:
     matches: int = 0
     rule_hits: int = 0
     alerts: int = 0
+    out_of_scope: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as JSON-ready data."""
@@ -77,10 +79,17 @@ class Ingestor:
         self._store = store
         self._screening: IngestScreening | None = None
         if screening is True:
+            from interlock.scope import ScopeConfig
             from interlock.screening.intake import IngestScreening
             from interlock.settings import get_settings
 
-            self._screening = IngestScreening(store, threshold=get_settings().screen_threshold)
+            settings = get_settings()
+            scope = (
+                ScopeConfig.load(settings.route_scope_file) if settings.route_scope_file else None
+            )
+            self._screening = IngestScreening(
+                store, threshold=settings.screen_threshold, scope=scope
+            )
         elif screening is not False:
             self._screening = screening
 
@@ -169,11 +178,11 @@ class Ingestor:
         sender: str | None,
         received_at: datetime,
     ) -> IngestOutcome:
+        screening = self._screen(message_id, parsed)  # may flag a route out of scope (SG-03)
         summary = _summarise(parsed)
         values: dict[str, Any] = dict(summary)
         if sender is None and parsed[0].sender:
             values["sender"] = parsed[0].sender
-        screening = self._screen(message_id, parsed)
         try:
             stored = self._store.store_content(
                 message_id,
@@ -200,6 +209,7 @@ class Ingestor:
             matches=screening.stored if screening is not None else 0,
             rule_hits=len(screening.hits) if screening is not None else 0,
             alerts=len(screening.alerts.raised) if screening is not None else 0,
+            out_of_scope=screening.out_of_scope if screening is not None else 0,
         )
 
     def _screen(self, message_id: int, parsed: list[ParsedMessage]) -> MessageScreening | None:

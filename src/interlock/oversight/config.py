@@ -37,6 +37,9 @@ class OversightConfig:
     complaints_authority: str = COMPLAINTS_AUTHORITY
     min_count: int = MIN_COUNT
     years: int = TRANSPARENCY_YEARS
+    route_scope: tuple[dict[str, object], ...] | None = None
+    """The configured route scope (SG-03) as :func:`interlock.scope.describe` gives it;
+    None: no route restriction configured."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OversightConfig:
@@ -48,7 +51,16 @@ class OversightConfig:
             complaints_authority=settings.complaints_authority,
             min_count=settings.stats_min_count,
             years=settings.transparency_years,
+            route_scope=_route_scope(settings),
         )
+
+
+def _route_scope(settings: Settings) -> tuple[dict[str, object], ...] | None:
+    if settings.route_scope_file is None:
+        return None
+    from interlock.scope import ScopeConfig, describe
+
+    return tuple(describe(ScopeConfig.load(settings.route_scope_file)))
 
 
 def configured(value: str) -> bool:

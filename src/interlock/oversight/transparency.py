@@ -104,6 +104,16 @@ NO_PARTNERS = "No partner agreements: this node shares data with no other countr
 APPROVER_ROLE = "rule-approver (a second person, not the rule's author)"
 
 
+NO_ROUTE_SCOPE = (
+    "No route restriction is configured: the travellers of every flight the node receives "
+    "are screened."
+)
+ROUTE_SCOPE = (
+    "Only the flights below are screened; the messages of other flights are kept, flagged "
+    "and not screened (SG-03)."
+)
+
+
 def transparency_document(
     store: Store,
     config: OversightConfig,
@@ -163,6 +173,11 @@ def transparency_document(
             }
             for stored in sorted(store.watchlists.lists(), key=lambda s: s.info.name)
         ],
+        "route_scope": {
+            "configured": config.route_scope is not None,
+            "entries": list(config.route_scope or ()),
+            "statement": NO_ROUTE_SCOPE if config.route_scope is None else ROUTE_SCOPE,
+        },
         "rules": active_rules(store, now.date()),
         "partners": {"agreements": [], "statement": NO_PARTNERS},
         "safeguards": list(SAFEGUARDS),
@@ -287,6 +302,15 @@ def render_html(document: dict[str, Any]) -> str:
                [(r["name"], r["version"], r["title"], r["purpose"], r["legal_basis"],
                  r["review_by"], "yes" if r["in_force"] else "no (review date passed)",
                  r["approved_by_role"]) for r in document["rules"]]),
+        "<h2>Flights in scope</h2>",
+        f"<p>{_e(document['route_scope']['statement'])}</p>",
+        _table(["Scope", "Routes", "Legal reference", "Reason", "Expires"],
+               [(e.get("scope"), ", ".join(map(str, [*e.get("routes", []),
+                                                      *e.get("country_pairs", [])])),
+                 e.get("legal_reference"), e.get("reason", ""), e.get("expires"))
+                for e in document["route_scope"]["entries"]])
+        if document["route_scope"]["entries"]
+        else "",
         "<h2>Partners</h2>",
         f"<p>{_e(document['partners']['statement'])}</p>"
         if not document["partners"]["agreements"]

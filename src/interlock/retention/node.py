@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from interlock.retention import Retention
-from interlock.retention.policy import MAX_SOURCE, PNR_SOURCE, Period, RetentionPolicy
+from interlock.retention.policy import RetentionPolicy
 from interlock.retention.seal import default_key_path
 from interlock.settings import Settings
 from interlock.store import Store
@@ -19,10 +19,7 @@ if TYPE_CHECKING:
 def node_retention(store: Store, settings: Settings) -> Retention:
     """Retention over ``store`` with the node's periods and key file (defaults: six months,
     five years, ``<data_dir>/keys/depersonalisation.key``)."""
-    policy = RetentionPolicy(
-        pnr=Period(settings.retention_pnr_months, PNR_SOURCE),
-        maximum=Period(settings.retention_max_months, MAX_SOURCE),
-    )
+    policy = RetentionPolicy.of(settings.retention_pnr_months, settings.retention_max_months)
     key = settings.depersonalisation_key_file or default_key_path(settings.data_dir)
     return Retention(store, key_path=key, policy=policy)
 

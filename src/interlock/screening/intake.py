@@ -37,6 +37,7 @@ from interlock.alerts.raising import (
     subject_for,
 )
 from interlock.model import Format, ParsedMessage, Traveller
+from interlock.scope import ScopeConfig, decide_message
 from interlock.screening.model import Match
 from interlock.screening.queries import query_from_traveller
 from interlock.screening.screen import DEFAULT_THRESHOLD
@@ -90,7 +91,8 @@ class MessageScreening:
     ``travellers``: how many the message carries; ``screened``: how many were compared with
     at least one list; ``stored``: matches written (new rows only); ``lists_moved``: the
     lists had moved from the screened snapshot by the time the travellers were written;
-    ``hits``: risk-rule hits by position; ``alerts``: what raising alerts did.
+    ``hits``: risk-rule hits by position; ``alerts``: what raising alerts did;
+    ``out_of_scope``: travellers of messages outside the route scope (SG-03), not screened.
     """
 
     message_id: int
@@ -99,6 +101,7 @@ class MessageScreening:
     list_types: dict[str, ListType] = field(default_factory=dict)
     travellers: int = 0
     screened: int = 0
+    out_of_scope: int = 0
     found: list[Found] = field(default_factory=list)
     hits: list[tuple[int, RuleHit]] = field(default_factory=list)
     people: list[Screened] = field(default_factory=list)
@@ -184,8 +187,10 @@ class IngestScreening:
         limit: int = MATCH_LIMIT,
         screener: StoredScreener | None = None,
         rules: bool = True,
+        scope: ScopeConfig | None = None,
     ) -> None:
         self._store = store
+        self._scope = scope
         self._screener = screener if screener is not None else store.screener
         self.threshold = threshold
         self._limit = limit
@@ -221,19 +226,25 @@ class IngestScreening:
         fingerprint = snapshot.fingerprint
         versions = dict(fingerprint[0])
         result = MessageScreening(message_id, fingerprint, versions, self._types(fingerprint))
+        outside: set[int] = set()
         for message in parsed:
             key = message.flights[0].key if message.flights else None
             day = message.flights[0].departure_date if message.flights else None
+            if self._out_of_scope(message, result.screened_at):
+                outside.update(
+                    range(len(result.people), len(result.people) + len(message.travellers))
+                )
             result.people.extend(Screened(t, key, day) for t in message.travellers)
         result.travellers = len(result.people)
-        if not result.travellers:
+        result.out_of_scope = len(outside)
+        if not result.travellers or len(outside) == result.travellers:
             return result
         state = self._store.switches.state()
         if state.all:
             return result
         screener = snapshot.screener
         if len(screener):
-            self._match(result, screener, parsed, state)
+            self._match(result, screener, parsed, state, outside)
         ruleset = self._ruleset(state, result.screened_at)
         if ruleset is not None and len(ruleset):
             from interlock.rules import facts_for_message
@@ -241,8 +252,24 @@ class IngestScreening:
             matched = frozenset(found.position for found in result.found)
             facts = facts_for_message(parsed, matched=matched, now=result.screened_at)
             for position, traveller_facts in enumerate(facts):
-                result.hits.extend((position, hit) for hit in ruleset.evaluate(traveller_facts))
+                if position not in outside:
+                    hits = ruleset.evaluate(traveller_facts)
+                    result.hits.extend((position, hit) for hit in hits)
         return result
+
+    def _out_of_scope(self, message: ParsedMessage, now: datetime) -> bool:
+        """Whether the message's flights are outside the configured route scope (SG-03); if
+        so the message is flagged with the route and the reason, and its travellers are
+        stored but neither screened nor run through the rules."""
+        if self._scope is None:
+            return False
+        decision = decide_message(message, self._scope, now.date())
+        if decision is None or decision.in_scope:
+            return False
+        warning = decision.warning()
+        if warning not in message.warnings:
+            message.warnings.append(warning)
+        return True
 
     def _match(
         self,
@@ -250,6 +277,7 @@ class IngestScreening:
         screener: Screener,
         parsed: Sequence[ParsedMessage],
         state: SwitchState,
+        outside: set[int],
     ) -> None:
         types = result.list_types
         everything = frozenset(result.versions)
@@ -266,6 +294,9 @@ class IngestScreening:
                 continue
             key = message.flights[0].key if message.flights else None
             for traveller in message.travellers:
+                if position in outside:
+                    position += 1
+                    continue
                 query = query_from_traveller(traveller)
                 for match in screener.screen(
                     query, threshold=self.threshold, limit=self._limit, lists=lists
