@@ -19,15 +19,12 @@ from datetime import UTC, date, datetime
 from html import escape
 from typing import Any
 
-from sqlalchemy import select
-
 import interlock
 from interlock.access.purpose import REGIME_PURPOSES, Purpose
 from interlock.oversight.config import OversightConfig, configured
 from interlock.oversight.stats import StatsPeriod, compute, years_with_data
 from interlock.retention.policy import RetentionPolicy
 from interlock.store import Store
-from interlock.store.schema_rules import RuleRow, RuleVersionRow
 from interlock.watchlists.model import ListType
 
 LEGAL_FRAMEWORK: tuple[tuple[str, str], ...] = (
@@ -195,30 +192,14 @@ def _day(value: date | None) -> str | None:
 
 
 def active_rules(store: Store, today: date) -> list[dict[str, Any]]:
-    """The active version of each rule: what it is for and on what basis, not what it tests."""
-    query = (
-        select(RuleRow.name, RuleVersionRow)
-        .join(RuleVersionRow, RuleVersionRow.rule_id == RuleRow.id)
-        .where(RuleVersionRow.status == "active", RuleVersionRow.version == RuleRow.active_version)
-        .order_by(RuleRow.name)
-    )
-    with store.sessions() as session:
-        rows = session.execute(query).tuples().all()
-        return [
-            {
-                "name": name,
-                "version": row.version,
-                "title": row.title,
-                "category": row.category,
-                "purpose": row.purpose,
-                "legal_basis": row.legal_basis,
-                "review_by": row.review_by.isoformat(),
-                "in_force": row.review_by >= today,
-                "approved_by_role": APPROVER_ROLE,
-                "approved_on": _day(row.approved_at.date() if row.approved_at else None),
-            }
-            for name, row in rows
-        ]
+    """The active version of each rule: what it is for and on what basis, not what it tests
+    (read through the rules workflow, the only code that touches the rule tables)."""
+    from interlock.rules.workflow import published_rules
+
+    return [
+        {**rule, "approved_by_role": APPROVER_ROLE, "approved_on": _day(rule["approved_on"])}
+        for rule in published_rules(store.sessions, today)
+    ]
 
 
 def yearly_statistics(store: Store, config: OversightConfig, now: datetime) -> list[dict[str, Any]]:

@@ -337,3 +337,34 @@ def _check_approvable(
             "SG-11: the backtest shows a disparate-impact concern; approving needs a reason",
             location="reason",
         )
+
+
+def published_rules(sessions: sessionmaker[Session], today: date) -> list[dict[str, Any]]:
+    """The active version of each rule as the public may know it (SG-48): name, title,
+    category, purpose, legal basis, review-by date and whether it is in force; never its
+    conditions."""
+    query = (
+        select(RuleRow.name, RuleVersionRow)
+        .join(RuleVersionRow, RuleVersionRow.rule_id == RuleRow.id)
+        .where(
+            RuleVersionRow.status == RuleStatus.ACTIVE.value,
+            RuleVersionRow.version == RuleRow.active_version,
+        )
+        .order_by(RuleRow.name)
+    )
+    with sessions() as session:
+        rows = session.execute(query).tuples().all()
+        return [
+            {
+                "name": name,
+                "version": row.version,
+                "title": row.title,
+                "category": row.category,
+                "purpose": row.purpose,
+                "legal_basis": row.legal_basis,
+                "review_by": row.review_by.isoformat(),
+                "in_force": row.review_by >= today,
+                "approved_on": row.approved_at.date() if row.approved_at else None,
+            }
+            for name, row in rows
+        ]
