@@ -320,11 +320,26 @@ def generate_traffic_cmd(
     pnr_share: Annotated[
         float, typer.Option(help="Share of passengers with a PNR push.", min=0.0, max=1.0)
     ] = 0.5,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            help="Departure day: YYYY-MM-DD or `today` (default: 2026-06-01, fixed "
+            "so that a seed always gives the same files)."
+        ),
+    ] = None,
 ) -> None:
     """Write a synthetic day of traffic: PAXLST manifests and PNRGOV pushes."""
+    from datetime import UTC, date, datetime
+
     from interlock.generate.traffic import generate_traffic, write_traffic
 
-    traffic = generate_traffic(travellers, seed=seed, pnr_share=pnr_share)
+    when: date | None = None
+    if day is not None:
+        try:
+            when = datetime.now(UTC).date() if day == "today" else date.fromisoformat(day)
+        except ValueError:
+            raise ParseError(f"--day {day!r}: write YYYY-MM-DD or today") from None
+    traffic = generate_traffic(travellers, seed=seed, pnr_share=pnr_share, day=when)
     settle_heap()
     with progress() as bar:
         task = bar.add_task("writing", total=traffic.file_count)
