@@ -10,6 +10,8 @@ traveller, as ingest runs it. Target (issue 4): at least 50,000 evaluations/s.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import statistics
 import time
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ from interlock.model import Format, ParsedMessage, Role
 from interlock.rules import CompiledRule, RuleSet, facts_for_message, parse_rule
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "rules"
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def messages(travellers: int, seed: int) -> list[ParsedMessage]:
@@ -57,15 +60,42 @@ def main() -> None:
         for p in sorted(EXAMPLES.glob("*.yaml"))
     ]
     ruleset = RuleSet(rules)
-    facts = facts_for_message(messages(args.travellers, args.seed), now=datetime.now(UTC))
+    parsed = messages(args.travellers, args.seed)
+    now = datetime.now(UTC)
+    building: list[float] = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        facts = facts_for_message(parsed, now=now)
+        building.append(len(facts) / (time.perf_counter() - start))
     rates, hits = [], 0
     for _ in range(args.repeats):
         start = time.perf_counter()
         hits = sum(len(ruleset.evaluate(f)) for f in facts)
         rates.append(len(facts) * len(ruleset) / (time.perf_counter() - start))
-    print(
+    line = (
         f"{len(facts)} travellers x {len(ruleset)} rules, {hits} hits: "
-        f"{statistics.median(rates):,.0f} evaluations/s (median of {args.repeats})"
+        f"{statistics.median(rates):,.0f} evaluations/s, facts built at "
+        f"{statistics.median(building):,.0f} travellers/s (medians of {args.repeats})"
+    )
+    print(line)
+    write_results(args, line, statistics.median(rates), statistics.median(building))
+
+
+def write_results(args: argparse.Namespace, line: str, rate: float, building: float) -> None:
+    """``bench/results/rules.md``: the figures, the command and the machine."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    (RESULTS / "rules.md").write_text(
+        "# Rule engine benchmark\n\n"
+        f"Run {when} on {machine}.\n\n"
+        f"Command: `python -m bench.rules --travellers {args.travellers} --repeats "
+        f"{args.repeats} --seed {args.seed}`\n\n"
+        "| measure | value | target |\n|---|---:|---|\n"
+        f"| traveller x rule evaluations/s, one core (example rules) | {rate:,.0f} | >= 50,000 |\n"
+        f"| facts built from parsed messages, travellers/s | {building:,.0f} | |\n\n"
+        f"{line}\n",
+        encoding="utf-8",
     )
 
 

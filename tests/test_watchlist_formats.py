@@ -565,6 +565,17 @@ def test_un_entity_payload_refused_through_detection() -> None:
         read_watchlist_bytes(evil, name="evil.xml")
 
 
+def test_an_unknown_xml_encoding_is_a_parse_error_at_line_one() -> None:
+    # Found by the fuzzer below: expat raises LookupError for an encoding it does not know.
+    data = (
+        b"<?xml version='1.0' encoding='TF-8'?>\n"
+        b"<CONSOLIDATED_LIST><INDIVIDUALS/><ENTITIES/></CONSOLIDATED_LIST>"
+    )
+    with pytest.raises(ParseError, match="unreadable XML") as caught:
+        read_watchlist_bytes(data, name="odd.xml")
+    assert caught.value.location == "odd.xml: line 1, column 1"
+
+
 # --- fuzzing -------------------------------------------------------------------------------------
 
 

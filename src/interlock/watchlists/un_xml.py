@@ -94,6 +94,8 @@ def _parse(data: bytes, source: str) -> Element:
         raise ParseError(f"malformed XML: {exc.msg}", location=_at(source, line, column)) from exc
     except DefusedXmlException as exc:
         raise ParseError(f"unsafe XML refused: {exc}", location=source) from exc
+    except LookupError as exc:  # an encoding declaration Python does not know
+        raise ParseError(f"unreadable XML: {exc}", location=_at(source, 1, 1)) from exc
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise ParseError(f"unreadable XML: {exc}", location=source) from exc
     return root
