@@ -238,3 +238,31 @@ def test_cli_refuses_a_non_admin_and_a_wrong_password(
     assert isinstance(bare_cli.invoke(users_app, ["list"]).exception, UnauthorizedError)
     refused = store.audit.entries(make_user(store, "dpo", Role.DPO)[0], action="user.manage")
     assert [(e.actor, e.outcome) for e in refused] == [("sup", "refused")]
+
+
+@pytest.mark.safeguard("SG-33")
+def test_an_account_change_and_its_audit_entry_commit_together(store: Store) -> None:
+    from interlock.access.accounts import add_account
+    from interlock.access.users import UserInfo
+    from interlock.audit.log import AuditEvent
+
+    admin, _ = make_user(store, "root", Role.ADMIN)
+    dpo, _ = make_user(store, "dora", Role.DPO)
+    add_account(store, admin, "ana.lyst", (Role.ANALYST,), password=PASSWORD)
+    [created] = store.audit.entries(dpo, action="user.create")
+    assert (created.actor, created.subject_kind, created.detail["username"]) == (
+        "root",
+        "user",
+        "ana.lyst",
+    )
+
+    def failing(_user: UserInfo) -> AuditEvent:
+        raise RuntimeError("the audit entry could not be made")
+
+    # When the entry cannot be written, the change is not made either.
+    with pytest.raises(RuntimeError):
+        store.users.create("eve", (Role.ANALYST,), password=PASSWORD, audit=failing)
+    assert "eve" not in [u.username for u in store.users.all()]
+    with pytest.raises(RuntimeError):
+        store.users.disable("ana.lyst", audit=failing)
+    assert not store.users.get("ana.lyst").disabled

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from interlock.access.roles import Action, Principal, Role, check
-from interlock.access.users import UserInfo
+from interlock.access.users import AuditFor, UserInfo
 from interlock.audit.log import AuditEvent
 from interlock.errors import ConflictError, RefusedError
 from interlock.store import Store
@@ -24,17 +24,19 @@ def has_admin(store: Store) -> bool:
     return any(Role.ADMIN in u.roles and not u.disabled for u in store.users.all())
 
 
-def _audit(store: Store, principal: Principal | None, action: str, user: UserInfo,
-           **detail: Any) -> None:  # fmt: skip
-    store.audit.write(
-        AuditEvent.by(
+def _audit(principal: Principal | None, action: str, **detail: Any) -> AuditFor:
+    """The audit entry of an account change, written in the change's transaction."""
+
+    def event(user: UserInfo) -> AuditEvent:
+        return AuditEvent.by(
             principal,
             action,
             subject_kind="user",
             subject_id=str(user.id),
             detail={"username": user.username, **detail},
         )
-    )
+
+    return event
 
 
 def _keeps_an_admin(store: Store, username: str) -> None:
@@ -69,17 +71,22 @@ def add_account(
             )
     else:
         check(principal, Action.USER_MANAGE)
-    user = store.users.create(
+    return store.users.create(
         username,
         roles,
         password=password,
         display_name=display_name,
         unit=unit,
         service=service,
+        audit=_audit(
+            principal,
+            "user.create",
+            roles=[r.value for r in roles],
+            service=service,
+            unit=unit,
+            bootstrap=principal is None,
+        ),
     )
-    _audit(store, principal, "user.create", user, roles=[r.value for r in user.roles],
-           service=user.is_service, unit=user.unit, bootstrap=principal is None)  # fmt: skip
-    return user
 
 
 def change_roles(
@@ -92,10 +99,13 @@ def change_roles(
     before = store.users.get(username)
     if Role.ADMIN in before.roles and Role.ADMIN not in roles:
         _keeps_an_admin(store, username)
-    user = store.users.set_roles(username, roles)
-    _audit(store, principal, "user.roles", user, before=[r.value for r in before.roles],
-           roles=[r.value for r in user.roles])  # fmt: skip
-    return user
+    audit = _audit(
+        principal,
+        "user.roles",
+        before=[r.value for r in before.roles],
+        roles=[r.value for r in roles],
+    )
+    return store.users.set_roles(username, roles, audit=audit)
 
 
 def disable_account(store: Store, principal: Principal, username: str) -> UserInfo:
@@ -104,9 +114,7 @@ def disable_account(store: Store, principal: Principal, username: str) -> UserIn
     target = store.users.get(username)
     if Role.ADMIN in target.roles:
         _keeps_an_admin(store, username)
-    user = store.users.disable(username)
-    _audit(store, principal, "user.disable", user)
-    return user
+    return store.users.disable(username, audit=_audit(principal, "user.disable"))
 
 
 def new_token(
@@ -116,6 +124,5 @@ def new_token(
     check(principal, Action.USER_MANAGE)
     if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
         raise RefusedError(f"days must be between 1 and {MAX_TOKEN_DAYS}", location="days")
-    secret, user = store.users.issue_token(username, label=label, days=days)
-    _audit(store, principal, "user.token", user, label=label, days=days)
-    return secret, user
+    audit = _audit(principal, "user.token", label=label, days=days)
+    return store.users.issue_token(username, label=label, days=days, audit=audit)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -23,8 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from interlock.access.roles import Principal, PrincipalKind, Role
+from interlock.audit.log import AuditEvent, record
 from interlock.errors import ConflictError, NotFoundError, RefusedError, UnauthorizedError
 from interlock.store.schema_access import CredentialRow, UserRow
+
+AuditFor = Callable[["UserInfo"], AuditEvent]
+"""Makes the audit entry of an account change, written in the change's own transaction."""
 
 SESSION_HOURS = 8
 MIN_PASSWORD = 12
@@ -112,6 +117,7 @@ class UserRepository:
         display_name: str = "",
         unit: str = "",
         service: bool = False,
+        audit: AuditFor | None = None,
     ) -> UserInfo:
         """A new account. People need a password of at least :data:`MIN_PASSWORD` characters;
         services have none. The service role is for service accounts only."""
@@ -145,7 +151,7 @@ class UserRepository:
             with self._sessions.begin() as session:
                 session.add(row)
                 session.flush()
-                return _info(row)
+                return _audited(session, _info(row), audit)
         except IntegrityError:
             raise ConflictError(f"user {username!r} exists") from None
 
@@ -161,15 +167,18 @@ class UserRepository:
             rows = session.execute(select(UserRow).order_by(UserRow.username)).scalars()
             return [_info(row) for row in rows]
 
-    def set_roles(self, username: str, roles: tuple[Role, ...]) -> UserInfo:
+    def set_roles(
+        self, username: str, roles: tuple[Role, ...], *, audit: AuditFor | None = None
+    ) -> UserInfo:
         with self._sessions.begin() as session:
             row = self._row(session, username)
             if Role.SERVICE in roles and not row.is_service:
                 raise RefusedError("the service role is for service accounts", location="roles")
             row.roles = [r.value for r in roles]
-            return _info(row)
+            session.flush()
+            return _audited(session, _info(row), audit)
 
-    def disable(self, username: str) -> UserInfo:
+    def disable(self, username: str, *, audit: AuditFor | None = None) -> UserInfo:
         """Disable an account and revoke every session and token it holds."""
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
@@ -181,7 +190,8 @@ class UserRepository:
                 )
             ).scalars():
                 credential.revoked_at = now
-            return _info(row)
+            session.flush()
+            return _audited(session, _info(row), audit)
 
     def login(self, username: str, password: str) -> tuple[str, UserInfo]:
         """A new console session for a person whose password is right: ``(secret, user)``."""
@@ -207,7 +217,12 @@ class UserRepository:
         return row
 
     def issue_token(
-        self, username: str, *, label: str = "", days: int | None = None
+        self,
+        username: str,
+        *,
+        label: str = "",
+        days: int | None = None,
+        audit: AuditFor | None = None,
     ) -> tuple[str, UserInfo]:
         """A new API token for an account (shown once): ``(secret, user)``."""
         with self._sessions() as session:
@@ -215,7 +230,8 @@ class UserRepository:
             if row.disabled:
                 raise ConflictError(f"user {username!r} is disabled")
         expires = datetime.now(UTC) + timedelta(days=days) if days else None
-        return self._issue(row.id, CredentialKind.TOKEN, label, expires), _info(row)
+        user = _info(row)
+        return self._issue(row.id, CredentialKind.TOKEN, label, expires, audit, user), user
 
     def revoke(self, secret: str) -> None:
         """Revoke a session (sign out) or token."""
@@ -249,7 +265,13 @@ class UserRepository:
             return _info(user).principal(credential.kind)
 
     def _issue(
-        self, user_id: int, kind: CredentialKind, label: str, expires: datetime | None
+        self,
+        user_id: int,
+        kind: CredentialKind,
+        label: str,
+        expires: datetime | None,
+        audit: AuditFor | None = None,
+        user: UserInfo | None = None,
     ) -> str:
         secret = ("ilk_" if kind is CredentialKind.TOKEN else "ils_") + secrets.token_urlsafe(32)
         with self._sessions.begin() as session:
@@ -264,6 +286,8 @@ class UserRepository:
                     expires_at=expires,
                 )
             )
+            if audit is not None and user is not None:
+                record(session, audit(user))
         return secret
 
     @staticmethod
@@ -272,3 +296,10 @@ class UserRepository:
         if row is None:
             raise NotFoundError(f"no user {username!r}")
         return row
+
+
+def _audited(session: Session, user: UserInfo, audit: AuditFor | None) -> UserInfo:
+    """Write the change's audit entry in its transaction, and give the account back."""
+    if audit is not None:
+        record(session, audit(user))
+    return user
