@@ -24,7 +24,7 @@ from interlock.screening.intake import IngestScreening, stored_fingerprint
 from interlock.settings import get_settings
 from interlock.store import Store
 from interlock.store.matches import MatchReason, StoredMatch
-from interlock.store.schema import TravelDocumentRow, TravellerRow
+from interlock.store.schema import MessageRow, TravelDocumentRow, TravellerRow
 from interlock.store.watchlist_views import VersionSummary
 from interlock.watchlists.detect import WatchlistFile, read_watchlist
 from interlock.watchlists.model import (
@@ -313,6 +313,27 @@ def test_an_entry_delisted_between_screening_and_commit_is_not_stored(
     screening.recheck(screened, parsed)
     assert (screened.lists_moved, screened.stored) == (True, 0)
     assert store.matches.count() == 0
+    # The screening done again after the commit is the one the message records (SG-60).
+    assert screened_of(store, received.message_id) == screened.screened > 0
+
+
+def screened_of(store: Store, message_id: int) -> int:
+    with store.sessions() as session:
+        row = session.get(MessageRow, message_id)
+        assert row is not None
+        return row.screened
+
+
+def test_each_message_records_how_many_travellers_were_screened(store: Store) -> None:
+    import_list(store, SOUGHT, [synthetic_entry(SOUGHT, "NS-1", planted())])
+    traffic = flight_traffic()
+    screened = ingest(store, manifest(traffic, [planted()]))
+    assert screened_of(store, screened.message_id or 0) == screened.screened
+    assert screened.screened == len(traffic.passengers) + 1
+    plain = Ingestor(store, screening=False).ingest_bytes(
+        manifest(traffic, reference="0000009P"), source="plain.edi"
+    )
+    assert screened_of(store, plain.message_id or 0) == 0
 
 
 @needs_un

@@ -133,7 +133,9 @@ def test_statistics_count_travellers_matches_alerts_rules_lists_and_actions(
         traffic.manifest_travellers,
         PNR_TRAVELLERS,
     )
-    assert travellers["matched"] == 1 and travellers["screened"] is None
+    # The one list is of persons sought, so PNR travellers were screened too (SG-17).
+    assert travellers["matched"] == 1
+    assert travellers["screened"] == traffic.manifest_travellers + PNR_TRAVELLERS
     counts = figures["alerts"]
     assert (counts["raised"], counts["confirmed"], counts["dismissed"], counts["open"]) == (
         2,

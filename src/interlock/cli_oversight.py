@@ -80,7 +80,7 @@ def print_figures(console: Console, figures: dict[str, Any]) -> None:
     for key, value in travellers.items():
         label = {
             "processed": "travellers processed",
-            "screened": "travellers screened (not recorded yet)",
+            "screened": "travellers screened (screenings)",
             "matched": "travellers matched",
         }.get(key, f"… from {key}")
         table.add_row(label, _cell(value))

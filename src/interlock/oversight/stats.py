@@ -16,8 +16,9 @@ For a calendar year, or one month of it (UTC):
   (``retention.erase``, ``retention.depersonalise``).
 
 Figures are counted over what the store holds now: data a retention run deleted is no longer
-counted under processed, matched or alerts (the retention figures count it instead). How many
-travellers were *screened* is not recorded per message yet, so it is reported as ``None``.
+counted under processed, matched or alerts (the retention figures count it instead).
+**Screened** counts screenings: each stored message's travellers compared with at least one
+list when it was stored (a re-sent manifest is screened, and counted, again).
 
 Nothing here returns an id, a name or a document number. Every published count passes
 :mod:`interlock.oversight.suppression` (small counts shown as ``"<5"``). Reading the figures
@@ -106,6 +107,7 @@ class Figures:
 
     period: StatsPeriod
     travellers: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    screened: int = 0
     matched: int = 0
     alerts: dict[str, dict[str, int]] = field(default_factory=dict)
     rules: dict[tuple[str, int], dict[str, dict[str, int]]] = field(default_factory=dict)
@@ -130,7 +132,7 @@ class Figures:
             "min_count": k,
             "travellers": {
                 **suppression.row({"processed": processed, **self.travellers}, "processed", k),
-                "screened": None,
+                "screened": suppression.cell(self.screened, k),
                 "matched": suppression.cell(self.matched, k),
             },
             "alerts": {
@@ -196,6 +198,13 @@ def compute(session: Session, period: StatsPeriod) -> Figures:
     figures = Figures(period)
     start, end = period.start, period.end
     _travellers(session, figures, start, end)
+    figures.screened = int(
+        session.execute(
+            select(func.coalesce(func.sum(MessageRow.screened), 0)).where(
+                MessageRow.received_at >= start, MessageRow.received_at < end
+            )
+        ).scalar_one()
+    )
     figures.matched = int(
         session.execute(
             select(func.count(distinct(MatchRow.traveller_id))).where(

@@ -28,6 +28,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
 from interlock.alerts.raising import (
     RaiseReport,
     Subject,
@@ -45,11 +48,10 @@ from interlock.screening.stored import stored_fingerprint
 from interlock.stopswitch import SwitchState
 from interlock.store.matches import MatchReason, NewMatch, insert_matches
 from interlock.store.repositories import message_traveller_ids
+from interlock.store.schema import MessageRow
 from interlock.watchlists.model import ListType
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from interlock.rules import RuleHit, RuleSet
     from interlock.screening import Screener
     from interlock.screening.stored import Fingerprint, Snapshot, StoredScreener
@@ -116,6 +118,8 @@ class MessageScreening:
         if not self.travellers:
             return
         self.lists_moved = stored_fingerprint(session) != self.fingerprint
+        if not self.lists_moved:
+            record_screened(session, self.message_id, self.screened)
         if self.lists_moved or not (self.found or self.hits):
             return
         traveller_ids = message_traveller_ids(session, self.message_id)
@@ -174,6 +178,14 @@ class MessageScreening:
         ]
 
 
+def record_screened(session: Session, message_id: int, screened: int) -> None:
+    """Keep how many of the message's travellers were screened (for the statistics)."""
+    if screened:
+        session.execute(
+            update(MessageRow).where(MessageRow.id == message_id).values(screened=screened)
+        )
+
+
 class IngestScreening:
     """Screens the travellers of received messages and runs the risk rules on them (for the
     ingest service), honouring the stop switches (SG-55): a suspended list is not screened
@@ -213,11 +225,12 @@ class IngestScreening:
             return
         self._snapshot = self._screener.current()
         again = self._screen(self._snapshot, done.message_id, parsed)
-        if again.found or again.hits:
-            with self._store.transaction() as session:
+        with self._store.transaction() as session:
+            record_screened(session, done.message_id, again.screened)
+            if again.found or again.hits:
                 again.persist(session, message_traveller_ids(session, done.message_id))
-            done.stored += again.stored
-            done.alerts = again.alerts
+        done.stored += again.stored
+        done.alerts = again.alerts
         done.screened = again.screened
 
     def _screen(

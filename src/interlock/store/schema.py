@@ -87,6 +87,8 @@ class MessageRow(Base):
     dropped_elements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     flight_keys: Mapped[list[Any]] = mapped_column(JSON, default=list)
     traveller_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Travellers compared with at least one list when the message was stored (SG-60).
+    screened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MessageStatusRow(Base):
