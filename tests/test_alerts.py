@@ -34,6 +34,7 @@ from test_ingest_screening import (
     ingest,
     manifest,
     person,
+    pnr_push,
     synthetic_entry,
 )
 
@@ -118,6 +119,67 @@ def test_the_same_person_on_another_flight_is_another_alert(node: Node) -> None:
     wanted_on_a_flight(node, seed=1)
     wanted_on_a_flight(node, seed=2)
     assert len(alerts(node.store)) == 2
+
+
+def test_a_lost_passport_raises_a_document_alert(store: Store) -> None:
+    from interlock.watchlists.documents import read_document_list
+    from interlock.watchlists.model import ListInfo, ListType
+
+    csv = (
+        b"id,document_number,document_type,issuing_country,status,reported_on,reported_by\n"
+        b"SLTD-1,FX7733210,P,UKR,stolen,2026-01-10,Synthetic police\n"
+    )
+    read = read_document_list(csv, source="lost.csv", list_name="lost-documents")
+    info = ListInfo("lost-documents", "Synthetic police", "Police Act s. 4", ListType.DOCUMENTS)
+    import_list(store, info, read.entries)
+    # Someone else entirely travels on the stolen passport.
+    holder = person("BRANDT", "OLE", date(1990, 7, 1), "UKR", "FX7733210")
+    outcome = ingest(store, manifest(flight_traffic(), [holder]))
+    assert outcome.alerts == 1
+    [alert] = alerts(store)
+    assert (alert.cause_kind, alert.category, alert.entry_id) == (
+        "document",
+        "watchlist:documents",
+        "SLTD-1",
+    )
+    assert (alert.severity, alert.priority) == ("high", 2)
+    assert CHECKLISTS[CauseKind.DOCUMENT].keys() == {
+        "document_compared",
+        "holder_checked",
+        "entry_current",
+        "exonerating_facts_considered",
+        "proportionality",
+    }
+
+
+def test_an_active_rule_raises_alerts_at_ingest_with_its_explanation(node: Node) -> None:
+    from interlock.demo_review import rule_source
+    from interlock.rules.backtest import backtest_rule
+    from interlock.rules.workflow import RuleWorkflow
+
+    author, _ = make_user(node.store, "alice", Role.RULE_AUTHOR)
+    approver, _ = make_user(node.store, "bob", Role.RULE_APPROVER)
+    flow = RuleWorkflow(node.store.sessions)
+    flow.draft(author, rule_source((date.today() + timedelta(days=90)).isoformat()))
+    flow.submit(author, "demo-co-travel-with-match")
+    backtest_rule(node.store.sessions, approver, ACCESS, "demo-co-travel-with-match")
+    flow.approve(approver, "demo-co-travel-with-match")
+    companion = person("KOVALENKO", "TARAS", date(2016, 5, 2), "UKR", "FX7733299")
+    outcome = ingest(node.store, pnr_push(flight_traffic().flight, [WANTED, companion]))
+    assert (outcome.matches, outcome.rule_hits, outcome.alerts) == (1, 1, 2)
+    rule_alert = next(a for a in alerts(node.store) if a.cause_kind == "rule")
+    assert (rule_alert.rule_name, rule_alert.rule_version) == ("demo-co-travel-with-match", 1)
+    assert rule_alert.category == "rule:co-travel" and rule_alert.priority == 3
+    explanation = rule_alert.explanation
+    assert explanation["author"] == "alice"
+    [condition] = explanation["conditions"]
+    assert (condition["field"], condition["actual"], condition["met"]) == (
+        "co_travel_with_match",
+        True,
+        True,
+    )
+    # The companion is a child: flagged first, whatever raised the alert.
+    assert [f["flag"] for f in rule_alert.humanitarian] == ["minor"]
 
 
 # --- review (SG-20, SG-21, SG-22) ------------------------------------------------------------
