@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,12 +22,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from interlock.access.roles import Action
+from interlock.access.roles import Action, Principal
 from interlock.cli_auth import AsOption, PurposeOption, ReasonOption, cli_principal, cli_purpose
 from interlock.cli_users import open_store, require
 from interlock.settings import get_settings
-from interlock.subjects import LegalGround, SubjectRequest
+from interlock.subjects import LegalGround, SubjectRequest, SubjectRequests
 from interlock.subjects.node import node_subject_requests
+
+
+@contextmanager
+def _desk(as_user: str | None) -> Iterator[tuple[Principal, SubjectRequests]]:
+    """The acting principal, allowed to handle data-subject requests, and the requests."""
+    with open_store() as store:
+        principal = cli_principal(store, as_user)
+        require(store, principal, Action.SUBJECT_REQUEST)
+        yield principal, node_subject_requests(store, get_settings())
+
 
 app = typer.Typer(
     help="Data-subject requests: access, rectification, erasure, restriction (SG-45).",
@@ -69,10 +81,8 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Record a request; due one month after receipt unless `--due-on` extends it."""
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        created = node_subject_requests(store, get_settings()).add(
+    with _desk(as_user) as (principal, requests):
+        created = requests.add(
             principal,
             kind,
             surname=surname,
@@ -96,12 +106,8 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     """Requests, the soonest due first (without the requesters' details)."""
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        found = node_subject_requests(store, get_settings()).all(
-            principal, status=status, overdue=overdue
-        )
+    with _desk(as_user) as (principal, requests):
+        found = requests.all(principal, status=status, overdue=overdue)
     if as_json:
         for request in found:
             _emit(request.to_dict(details=False))
@@ -123,10 +129,8 @@ def list_(
 @app.command()
 def show(request_id: IdArgument, as_user: AsOption = None) -> None:
     """One request with the requester's details and its timeline, as JSON (audited)."""
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        request = node_subject_requests(store, get_settings()).get(principal, request_id)
+    with _desk(as_user) as (principal, requests):
+        request = requests.get(principal, request_id)
     _emit(request.to_dict())
 
 
@@ -140,10 +144,8 @@ def search(
 ) -> None:
     """The stored travellers that are the requester: exact name and birth date, or document."""
     access = cli_purpose(purpose, reason)
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        result = node_subject_requests(store, get_settings()).search(principal, access, request_id)
+    with _desk(as_user) as (principal, requests):
+        result = requests.search(principal, access, request_id)
     if as_json:
         _emit(result.to_dict())
         return
@@ -173,10 +175,8 @@ def export(
 ) -> None:
     """What the node holds about the requester, as JSON, for the answer to an access request."""
     access = cli_purpose(purpose, reason)
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        content = node_subject_requests(store, get_settings()).export(principal, access, request_id)
+    with _desk(as_user) as (principal, requests):
+        content = requests.export(principal, access, request_id)
     text = json.dumps(content, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -201,10 +201,8 @@ def answer(
     as_json: JsonOption = False,
 ) -> None:
     """Close a request as answered (or partially answered, with a legal ground)."""
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        answered = node_subject_requests(store, get_settings()).answer(
+    with _desk(as_user) as (principal, requests):
+        answered = requests.answer(
             principal,
             request_id,
             note=note,
@@ -228,12 +226,8 @@ def refuse(
     as_json: JsonOption = False,
 ) -> None:
     """Close a request as refused, on a legal ground from the closed list and a reason."""
-    with open_store() as store:
-        principal = cli_principal(store, as_user)
-        require(store, principal, Action.SUBJECT_REQUEST)
-        refused = node_subject_requests(store, get_settings()).refuse(
-            principal, request_id, ground=ground, reason=reason
-        )
+    with _desk(as_user) as (principal, requests):
+        refused = requests.refuse(principal, request_id, ground=ground, reason=reason)
     if as_json:
         _emit(refused.to_dict())
         return
