@@ -17,7 +17,7 @@ from interlock.settings import Settings
 
 def main(argv: list[str]) -> None:
     data_dir, port = Path(argv[0]), int(argv[1])
-    app = create_app(Settings(data_dir=data_dir, database_url=None))
+    app = create_app(Settings(data_dir=data_dir, database_url=None), serving=True)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -293,7 +293,7 @@ def serve(
 
     from interlock.api.app import create_app
 
-    uvicorn.run(create_app(get_settings(), deliver=True), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(get_settings(), serving=True), host=host, port=port, log_level="info")
 
 
 @app.command()

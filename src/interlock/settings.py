@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(
         default=20 * 1024 * 1024, description="Largest message accepted over HTTP, in bytes."
     )
+    screen_workers: int = Field(
+        default=1,
+        ge=0,
+        description="Processes that share the screening of large messages with the node while "
+        "`interlock serve` runs (one per spare core); 0 screens in the serving process only.",
+    )
     screen_threshold: float = Field(
         default=DEFAULT_THRESHOLD,
         ge=0.0,

@@ -30,14 +30,16 @@ from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
 from interlock.response.worker import DeliveryWorker
 from interlock.runtime import settle_heap
+from interlock.screening.pool import ScreeningPool
 from interlock.settings import Settings, get_settings
 from interlock.store import Store
 
 
-def create_app(settings: Settings | None = None, *, deliver: bool = False) -> FastAPI:
+def create_app(settings: Settings | None = None, *, serving: bool = False) -> FastAPI:
     """The node's API over its store (migrated on creation). OpenAPI at ``/docs``. With
-    ``deliver`` (as ``interlock serve`` runs it) a background loop sends the notifications of
-    confirmed alerts (:mod:`interlock.response.worker`)."""
+    ``serving`` (as ``interlock serve`` runs it) a background loop sends the notifications of
+    confirmed alerts (:mod:`interlock.response.worker`), and ``settings.screen_workers``
+    processes share the screening of large messages (:mod:`interlock.screening.pool`)."""
     settings = settings or get_settings()
     store = Store.from_settings(settings)
     screening = store.screener  # one index per node, shared with ingest over HTTP
@@ -45,8 +47,13 @@ def create_app(settings: Settings | None = None, *, deliver: bool = False) -> Fa
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         screening.current()  # index the stored lists before the first request
+        if serving and settings.screen_workers > 0:
+            store.screening_pool = ScreeningPool(
+                settings.resolved_database_url, settings.screen_workers
+            )
+            store.screening_pool.warm()
         settle_heap()
-        worker = DeliveryWorker(store, settings) if deliver else None
+        worker = DeliveryWorker(store, settings) if serving else None
         if worker is not None:
             worker.start()
         try:

@@ -41,7 +41,8 @@ from interlock.alerts.raising import (
 )
 from interlock.model import Format, ParsedMessage, Traveller
 from interlock.scope import ScopeConfig, decide_message
-from interlock.screening.model import Match
+from interlock.screening.model import Match, Query
+from interlock.screening.pool import MIN_PARALLEL, Part, split
 from interlock.screening.queries import query_from_traveller
 from interlock.screening.screen import DEFAULT_THRESHOLD
 from interlock.screening.stored import stored_fingerprint
@@ -52,8 +53,11 @@ from interlock.store.schema import MessageRow
 from interlock.watchlists.model import ListType
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from interlock.rules import RuleHit, RuleSet
     from interlock.screening import Screener
+    from interlock.screening.pool import Found as PoolFound
     from interlock.screening.stored import Fingerprint, Snapshot, StoredScreener
     from interlock.store import Store
 
@@ -63,6 +67,8 @@ MATCH_LIMIT = 10
 _TYPES: WeakKeyDictionary[StoredScreener, tuple[Fingerprint, dict[str, ListType]]] = (
     WeakKeyDictionary()
 )
+# Longest wait for a screening worker's share before screening it here.
+POOL_TIMEOUT = 30.0
 # Rules are reloaded at least this often (and whenever the stop switches or the day change).
 RULES_TTL = timedelta(seconds=5)
 
@@ -203,6 +209,7 @@ class IngestScreening:
     ) -> None:
         self._store = store
         self._scope = scope
+        self._pool = store.screening_pool
         self._screener = screener if screener is not None else store.screener
         self.threshold = threshold
         self._limit = limit
@@ -296,30 +303,60 @@ class IngestScreening:
         everything = frozenset(result.versions)
         usable = frozenset(n for n in everything if not state.list_suspended(n))
         sought = frozenset(n for n in usable if types.get(n) is ListType.SOUGHT)
+        part: list[tuple[int, Query, frozenset[str] | None]] = []
+        keys: dict[int, str | None] = {}
         position = 0
         for message in parsed:
             pnr = message.format is Format.PNRGOV or bool(message.bookings)
             lists: frozenset[str] | None = sought if pnr else usable
             if lists == everything:
                 lists = None  # no filter: every list, including one registered just now
-            if lists is not None and not lists:
-                position += len(message.travellers)
-                continue
             key = message.flights[0].key if message.flights else None
             for traveller in message.travellers:
-                if position in outside:
-                    position += 1
-                    continue
-                query = query_from_traveller(traveller)
-                for match in screener.screen(
-                    query, threshold=self.threshold, limit=self._limit, lists=lists
-                ):
-                    # A list registered after the fingerprint was read: its version is not
-                    # known here; the check when storing sees it and screens again.
-                    if match.list_name in result.versions:
-                        result.found.append(Found(position, key, match))
+                if position not in outside and (lists is None or lists):
+                    part.append((position, query_from_traveller(traveller), lists))
+                    keys[position] = key
                 position += 1
-                result.screened += 1
+        found = self._screen_part(result.fingerprint, screener, part)
+        for at, match in sorted(found, key=lambda item: item[0]):
+            # A list registered after the fingerprint was read: its version is not known
+            # here; the check when storing sees it and screens again.
+            if match.list_name in result.versions:
+                result.found.append(Found(at, keys[at], match))
+        result.screened += len(part)
+
+    def _screen_part(
+        self, fingerprint: Fingerprint, screener: Screener, part: Part
+    ) -> list[tuple[int, Match]]:
+        """Screen the travellers of ``part``; with a screening pool (``interlock serve``) a
+        large message is shared with its workers, which screen with the same lists."""
+        pool = self._pool
+        waiting: list[tuple[Part, Future[PoolFound | None]]] = []
+        if pool is not None and len(part) >= MIN_PARALLEL:
+            mine, theirs = split(part, pool.workers)
+            for share in theirs:
+                future = pool.submit(
+                    fingerprint, share, threshold=self.threshold, limit=self._limit
+                )
+                waiting.append((share, future))
+            part = mine
+        found = self._screen_here(screener, part)
+        for share, future in waiting:
+            try:
+                done = future.result(timeout=POOL_TIMEOUT)
+            except Exception:  # a worker that died or hung: its share is screened here
+                done = None
+            found.extend(done if done is not None else self._screen_here(screener, share))
+        return found
+
+    def _screen_here(self, screener: Screener, part: Part) -> list[tuple[int, Match]]:
+        found: list[tuple[int, Match]] = []
+        for position, query, lists in part:
+            matches = screener.screen(
+                query, threshold=self.threshold, limit=self._limit, lists=lists
+            )
+            found.extend((position, match) for match in matches)
+        return found
 
     def _ruleset(self, state: SwitchState, now: datetime) -> RuleSet | None:
         """The active rules, reloaded when the switches or the day change, or after

@@ -39,6 +39,7 @@ from interlock.store.writer import StoredContent, store_parsed
 if TYPE_CHECKING:
     from interlock.access.users import UserRepository
     from interlock.audit.log import AuditLog
+    from interlock.screening.pool import ScreeningPool
     from interlock.screening.stored import StoredScreener
     from interlock.stopswitch import StopSwitches
 
@@ -59,6 +60,8 @@ class Store:
         self.bookings = BookingRepository(self.sessions)
         self.watchlists = WatchlistRepository(self.sessions)
         self.matches = MatchRepository(self.sessions)
+        # Worker processes that share the screening of large messages (``interlock serve``).
+        self.screening_pool: ScreeningPool | None = None
 
     # The access parts build on the store's tables, so they are imported when first used.
     @cached_property
@@ -187,7 +190,10 @@ class Store:
             return counts
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Stop the screening workers, if any, and close every pooled connection."""
+        if self.screening_pool is not None:
+            self.screening_pool.close()
+            self.screening_pool = None
         self.engine.dispose()
 
 
