@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.access.purpose import MIN_REASON
+from interlock.access.purpose import stated_reason
 from interlock.access.roles import Action, Principal, check
 from interlock.audit.log import AuditEvent, record
 from interlock.errors import ConflictError, NotFoundError, RefusedError
@@ -115,9 +115,7 @@ class StopSwitches:
     def suspend(self, principal: Principal, scope: Scope, target: str, reason: str) -> Switch:
         """Suspend ``target`` (a list or rule name; ignored for ``all``)."""
         check(principal, Action.CONTROL_STOP)
-        if len(reason.strip()) < MIN_REASON:
-            raise RefusedError(f"a reason of at least {MIN_REASON} characters is required",
-                               location="reason")  # fmt: skip
+        stated_reason(reason)
         target = "" if scope is Scope.ALL else target.strip()
         if scope is not Scope.ALL and not target:
             raise RefusedError(f"name the {scope.value} to suspend", location="target")
@@ -150,9 +148,7 @@ class StopSwitches:
     def lift(self, principal: Principal, switch_id: int, reason: str) -> Switch:
         """End a suspension: automated screening of that scope resumes."""
         check(principal, Action.CONTROL_STOP)
-        if len(reason.strip()) < MIN_REASON:
-            raise RefusedError(f"a reason of at least {MIN_REASON} characters is required",
-                               location="reason")  # fmt: skip
+        stated_reason(reason)
         with self._sessions.begin() as session:
             row = session.get(StopSwitchRow, switch_id)
             if row is None:

@@ -62,12 +62,7 @@ class AccessPurpose:
                 f"unknown purpose {purpose!r}: one of " + ", ".join(p.value for p in Purpose),
                 location="purpose",
             ) from None
-        text = (reason or "").strip()
-        if len(text) < MIN_REASON:
-            raise RefusedError(
-                f"a reason of at least {MIN_REASON} characters is required", location="reason"
-            )
-        return cls(chosen, text)
+        return cls(chosen, stated_reason(reason))
 
     def check_regime(self, regime: DataRegime) -> None:
         """Refuse (403) when the purpose is not one the ``regime`` allows."""
@@ -75,3 +70,20 @@ class AccessPurpose:
             raise ForbiddenError(
                 f"purpose {self.purpose.value} is outside the {regime.value} data regime"
             )
+
+
+def stated_reason(
+    value: str | None,
+    *,
+    minimum: int = MIN_REASON,
+    location: str = "reason",
+    what: str = "a reason",
+) -> str:
+    """The reason (or note) as given, stripped; refused (422, naming ``location``) when it
+    is shorter than ``minimum`` characters. The one check behind every "why" the node asks."""
+    text = (value or "").strip()
+    if len(text) < minimum:
+        raise RefusedError(
+            f"{what} of at least {minimum} characters is required", location=location
+        )
+    return text

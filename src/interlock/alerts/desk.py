@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.access.purpose import AccessPurpose
+from interlock.access.purpose import AccessPurpose, stated_reason
 from interlock.access.roles import Action, Principal, check
 from interlock.alerts.keys import cause_hash
 from interlock.alerts.policy import (
@@ -197,12 +197,7 @@ class AlertDesk:
                     "evidence you were shown"
                 )
             checklist = _checked(CauseKind(row.cause_kind), answers)
-            text = reason.strip()
-            if len(text) < MIN_DECISION_REASON:
-                raise RefusedError(
-                    f"a reason of at least {MIN_DECISION_REASON} characters is required",
-                    location="reason",
-                )
+            text = stated_reason(reason, minimum=MIN_DECISION_REASON)
             if (
                 chosen is Decision.CONFIRMED
                 and row.cause_kind == CauseKind.RULE
@@ -281,12 +276,7 @@ class AlertDesk:
                 "it needs a person's review of the confirmed alert",
                 location="basis",
             )
-        text = reason.strip()
-        if len(text) < MIN_DECISION_REASON:
-            raise RefusedError(
-                f"a reason of at least {MIN_DECISION_REASON} characters is required",
-                location="reason",
-            )
+        text = stated_reason(reason, minimum=MIN_DECISION_REASON)
         now = datetime.now(UTC)
         with self._sessions.begin() as session:
             row = alert_row(session, alert_id)

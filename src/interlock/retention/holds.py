@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.access.purpose import MIN_REASON
+from interlock.access.purpose import stated_reason
 from interlock.access.roles import Action, Principal, check
 from interlock.audit.log import AuditEvent, Outcome, record
 from interlock.errors import ConflictError, ForbiddenError, NotFoundError, RefusedError
@@ -164,7 +164,7 @@ class RetentionHolds:
             raise RefusedError(
                 "an evidence reference (case or file number) is required", location="evidence"
             )
-        reason = _reason(reason)
+        reason = stated_reason(reason)
         if review_by is None:
             raise RefusedError("a review date is required", location="review_by")
         if review_by <= today:
@@ -201,7 +201,7 @@ class RetentionHolds:
     def release(self, principal: Principal, hold_id: int, reason: str | None) -> Hold:
         """Release an active hold, with a reason; the hold stays on record."""
         self._allowed(principal, "retention.release")
-        reason = _reason(reason)
+        reason = stated_reason(reason)
         with self._sessions.begin() as session:
             row = session.get(RetentionHoldRow, hold_id, with_for_update=True)
             if row is None:
@@ -237,14 +237,6 @@ class RetentionHolds:
                                       detail={"why": err.reason})  # fmt: skip
                 record(session, event)
             raise
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < MIN_REASON:
-        raise RefusedError(f"a reason of at least {MIN_REASON} characters is required",
-                           location="reason")  # fmt: skip
-    return text
 
 
 def _received(

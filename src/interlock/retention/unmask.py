@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.access.purpose import MIN_REASON, AccessPurpose, DataRegime
+from interlock.access.purpose import AccessPurpose, DataRegime, stated_reason
 from interlock.access.roles import Action, Principal, allowed, check
 from interlock.audit.log import AuditEvent, Outcome, record
 from interlock.errors import ForbiddenError, InterlockError, NotFoundError, RefusedError
@@ -310,7 +310,7 @@ class Unmasking:
 
         def work(session: Session) -> UnmaskRequest:
             _person(principal, Action.UNMASK_APPROVE)
-            text = _reason(reason)
+            text = stated_reason(reason)
             row = _row(session, request_id)
             if (state := _state(row, now)) is not UnmaskStatus.PENDING:
                 raise ForbiddenError(f"unmask request {request_id} is {state.value}, not pending")
@@ -458,14 +458,6 @@ def _person(principal: Principal, action: Action) -> None:
     check(principal, action)
     if not principal.is_person:  # the roles table makes unmasking person-only already
         raise ForbiddenError("unmasking is for people; a service account may not")
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < MIN_REASON:
-        raise RefusedError(f"a reason of at least {MIN_REASON} characters is required",
-                           location="reason")  # fmt: skip
-    return text
 
 
 def _unit(session: Session, user_id: int) -> str:

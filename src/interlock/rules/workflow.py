@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.access.purpose import MIN_REASON
+from interlock.access.purpose import MIN_REASON, stated_reason
 from interlock.access.roles import Action, Principal, check
 from interlock.audit.log import AuditEvent, record
 from interlock.errors import ConflictError, ForbiddenError, NotFoundError, RefusedError
@@ -133,15 +133,6 @@ def _audit(
             principal, action, subject_kind="rule", subject_id=f"{name}@{version}", detail=detail
         ),
     )
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if len(text) < MIN_REASON:
-        raise RefusedError(
-            f"a reason of at least {MIN_REASON} characters is required", location="reason"
-        )
-    return text
 
 
 class RuleWorkflow:
@@ -257,7 +248,7 @@ class RuleWorkflow:
     def reject(self, principal: Principal, name: str, reason: str) -> RuleVersionInfo:
         """Refuse the submitted version, with the reason."""
         check(principal, Action.RULE_APPROVE)
-        text = _reason(reason)
+        text = stated_reason(reason)
         with self._sessions.begin() as session:
             _, row = find_version(session, name, status=RuleStatus.SUBMITTED)
             row.status = RuleStatus.REJECTED.value
@@ -268,7 +259,7 @@ class RuleWorkflow:
     def retire(self, principal: Principal, name: str, reason: str) -> RuleVersionInfo:
         """Stop the active version: the rule no longer runs."""
         check(principal, Action.RULE_APPROVE)
-        text = _reason(reason)
+        text = stated_reason(reason)
         with self._sessions.begin() as session:
             rule = session.execute(select(RuleRow).where(RuleRow.name == name)).scalar_one_or_none()
             if rule is None or rule.active_version is None:

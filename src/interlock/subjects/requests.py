@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.access.purpose import MIN_REASON, AccessPurpose, DataRegime
+from interlock.access.purpose import AccessPurpose, DataRegime, stated_reason
 from interlock.access.roles import Action, Principal, check
 from interlock.audit.log import AuditEvent, Outcome, record
 from interlock.errors import ConflictError, ForbiddenError, RefusedError
@@ -97,15 +97,6 @@ def parse_ground(ground: str | LegalGround | None) -> LegalGround:
         raise RefusedError(
             f"unknown legal ground {ground!r}: one of {choices}", location="ground"
         ) from None
-
-
-def _need_text(value: str | None, location: str, what: str) -> str:
-    text = (value or "").strip()
-    if len(text) < MIN_REASON:
-        raise RefusedError(
-            f"{what} of at least {MIN_REASON} characters is required", location=location
-        )
-    return text
 
 
 class SubjectRequests:
@@ -368,9 +359,13 @@ class SubjectRequests:
         corrected, erased or restricted). A ``partial`` answer also names the legal ground and
         the reason for what was withheld."""
         check(principal, Action.SUBJECT_REQUEST)
-        text = _need_text(note, "note", "a note of what was answered or done")
+        text = stated_reason(note, location="note", what="a note of what was answered or done")
         chosen = parse_ground(ground) if partial else None
-        why = _need_text(reason, "reason", "a reason for what was withheld") if partial else None
+        why = (
+            stated_reason(reason, location="reason", what="a reason for what was withheld")
+            if partial
+            else None
+        )
         touched = sorted({int(i) for i in touched_ids})
         if any(i < 1 for i in touched):
             raise RefusedError("traveller ids are positive numbers", location="touched_ids")
@@ -398,7 +393,7 @@ class SubjectRequests:
         """Close a request as refused, on a legal ground from the closed list and a reason."""
         check(principal, Action.SUBJECT_REQUEST)
         chosen = parse_ground(ground)
-        why = _need_text(reason, "reason", "a reason for the refusal")
+        why = stated_reason(reason, what="a reason for the refusal")
         return self._close(
             principal,
             request_id,
