@@ -54,3 +54,12 @@ def test_every_safeguard_of_the_alerts_issue_has_a_marked_test() -> None:
 def test_every_safeguard_of_the_alerts_issue_is_marked_implemented() -> None:
     implemented = {s.id for s in SAFEGUARDS if s.status is Status.IMPLEMENTED}
     assert sorted(ISSUE_4 - implemented) == []
+
+
+ISSUE_5 = {"SG-19", "SG-31", "SG-41", "SG-42", "SG-43", "SG-44"}
+
+
+def test_every_safeguard_of_the_sharing_issue_has_a_marked_test_and_is_implemented() -> None:
+    implemented = {s.id for s in SAFEGUARDS if s.status is Status.IMPLEMENTED}
+    assert sorted(ISSUE_5 - _tested_ids()) == []
+    assert sorted(ISSUE_5 - implemented) == []

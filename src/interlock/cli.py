@@ -287,13 +287,29 @@ def _open_store() -> Store:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    tls: Annotated[
+        bool,
+        typer.Option(
+            help="Serve HTTPS with the node's own certificate (keys folder), the one partners "
+            "pin when they register this node."
+        ),
+    ] = False,
 ) -> None:
-    """Run the node: REST API (OpenAPI at /docs); sends the notifications of confirmed alerts."""
+    """Run the node: REST API (OpenAPI at /docs), TAXII 2.1 at /taxii2/, the ledger at
+    /ledger/; sends the notifications of confirmed alerts, pushes and pulls partner shares and
+    collects witness cosignatures."""
     import uvicorn
 
     from interlock.api.app import create_app
+    from interlock.sharing.identity import node_identity
 
-    uvicorn.run(create_app(get_settings(), serving=True), host=host, port=port, log_level="info")
+    settings = get_settings()
+    cert = key = None
+    if tls:
+        identity = node_identity(settings)
+        cert, key = str(identity.tls_cert_path), str(identity.tls_key_path)
+    app = create_app(settings, serving=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", ssl_certfile=cert, ssl_keyfile=key)
 
 
 @app.command()
@@ -530,10 +546,12 @@ def _mount_parts() -> None:
         cli_alerts,
         cli_audit,
         cli_control,
+        cli_ledger,
         cli_oversight,
         cli_response,
         cli_retention,
         cli_rules,
+        cli_sharing,
         cli_subjects,
         cli_unmask,
         cli_users,
@@ -549,6 +567,9 @@ def _mount_parts() -> None:
     app.add_typer(cli_retention.app, name="retention")
     app.add_typer(cli_unmask.app, name="unmask")
     app.add_typer(cli_subjects.app, name="subject-requests")
+    app.add_typer(cli_sharing.partners_app, name="partners")
+    app.add_typer(cli_sharing.share_app, name="share")
+    app.add_typer(cli_ledger.ledger_app, name="ledger")
     app.command("stats")(cli_oversight.stats)
     app.command("transparency")(cli_oversight.transparency)
 

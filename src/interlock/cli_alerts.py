@@ -51,9 +51,12 @@ def _store() -> Iterator[Store]:
 def _desk(as_user: str | None) -> Iterator[tuple[Principal, AlertDesk]]:
     """The acting principal and the node's alert desk."""
     from interlock.alerts.service import alert_desk
+    from interlock.sharing.context import SharingContext
 
+    settings = get_settings()
     with _store() as store:
-        yield cli_principal(store, as_user), alert_desk(store, get_settings())
+        sharing = SharingContext.of(store, settings)
+        yield cli_principal(store, as_user), alert_desk(store, settings, sharing)
 
 
 def _print(data: Any) -> None:

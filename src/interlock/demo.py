@@ -16,7 +16,11 @@ store (by default SQLite under the data folder):
    match retro-screening raised for it;
 8. show the alerts, review and confirm the most urgent open one as a synthetic reviewer
    (checklist and reason), show the notifications its playbook queued, write its explanation
-   pack under the data folder and verify the audit log.
+   pack under the data folder and verify the audit log;
+9. start a partner node on loopback (HTTPS, its own store and keys under the data folder),
+   register each node with the other, publish the national list to it as a signed message,
+   have it cosign this node's ledger checkpoint and prove the message is in this node's log
+   (:mod:`interlock.demo_sharing`).
 
 Running it again on the same data folder on the same day changes nothing: the files are the
 same, the lists are already stored versions and the messages duplicates.
@@ -52,6 +56,7 @@ from interlock.watchlists.model import ListType
 from interlock.watchlists.versions import source_digest
 
 if TYPE_CHECKING:
+    from interlock.demo_sharing import SharingResult
     from interlock.screening.retro import RetroSummary
     from interlock.settings import Settings
 
@@ -103,6 +108,7 @@ class DemoResult:
     retro: RetroSummary | None = None
     retro_matches: list[ShownMatch] = field(default_factory=list)
     review: ReviewResult = field(default_factory=ReviewResult)
+    sharing: SharingResult | None = None
 
     def found(self, planted: Planted) -> list[ShownMatch]:
         """The matches of ``planted``'s entry on the planted passenger (manifest and PNR)."""
@@ -214,6 +220,11 @@ def run_demo(
         result.review = review
     finally:
         store.dispose()
+    if national is not None:
+        from interlock.demo_sharing import PARTNER, share_with_partner
+
+        out.print(f"[bold]9.[/] sharing with a partner node, {PARTNER}, over HTTPS on loopback")
+        result.sharing = share_with_partner(out, settings, LIST_NAME)
     return result
 
 

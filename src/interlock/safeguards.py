@@ -61,7 +61,9 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
     Safeguard("SG-18", "Entry hygiene", Status.IMPLEMENTED,
               "interlock.store.watchlists: entries keep nominating source, reason, review-by; "
               "active_entries leaves out delisted, removed and expired ones"),
-    _planned("SG-19", "Source confirmation", 5),
+    Safeguard("SG-19", "Source confirmation", Status.IMPLEMENTED,
+              "interlock.sharing.service: a confirmed hit on a partner's entry is notified with "
+              "source confirmation required; sightings wait for the partner's answer"),
     Safeguard("SG-20", "Alert states", Status.IMPLEMENTED,
               "interlock.alerts.desk: new -> under_review -> confirmed | dismissed, by a person"),
     Safeguard("SG-21", "Reasoned review", Status.IMPLEMENTED,
@@ -89,7 +91,9 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
               "unit, audited reads, the DPO notified"),
     Safeguard("SG-30", "Hard deletion", Status.IMPLEMENTED,
               "interlock.retention.run: past the maximum period, deleted with sealed copies"),
-    _planned("SG-31", "Ledger without personal data", 5),
+    Safeguard("SG-31", "Ledger without personal data", Status.IMPLEMENTED,
+              "interlock.ledger.log: leaves of allowlisted fields (digests, pseudonymous ids), "
+              "no link to traveller rows"),
     Safeguard("SG-33", "Access log", Status.IMPLEMENTED,
               "interlock.audit.log: every read, search, change, disclosure, erasure and refusal"),
     Safeguard("SG-34", "Tamper-evident audit", Status.IMPLEMENTED,
@@ -102,10 +106,18 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
               "interlock.access.roles: PERMISSIONS, one check(); tests/data/permissions.csv"),
     Safeguard("SG-40", "People, not services, review", Status.IMPLEMENTED,
               "interlock.access.roles.PERSON_ONLY: refused to service principals"),
-    _planned("SG-41", "Need to know", 5),
-    _planned("SG-42", "Transfers outside the agreement", 5),
-    _planned("SG-43", "Corrections propagate", 5),
-    _planned("SG-44", "Originator's conditions bind", 5),
+    Safeguard("SG-41", "Need to know", Status.IMPLEMENTED,
+              "interlock.sharing.policy: recipient named or in a signed group, purpose, legal "
+              "basis and reason required, checked by sender and receiver"),
+    Safeguard("SG-42", "Transfers outside the agreement", Status.IMPLEMENTED,
+              "interlock.sharing.policy (agreement kinds, purposes, TLP, dates; onward only with "
+              "the originator's consent and hops left); interlock.sharing.outbox tells the DPO"),
+    Safeguard("SG-43", "Corrections propagate", Status.IMPLEMENTED,
+              "interlock.sharing.service.correct and forward_correction: every recipient, "
+              "and the recipients' recipients"),
+    Safeguard("SG-44", "Originator's conditions bind", Status.IMPLEMENTED,
+              "interlock.sharing.received: partner lists keep the originator's terms; review-by "
+              "capped at its retention; onward sharing and reads held to its terms"),
     Safeguard("SG-45", "Data-subject requests", Status.IMPLEMENTED,
               "interlock.subjects: requests with due dates, refusals citing a legal ground, "
               "search and export of what the node holds"),

@@ -151,6 +151,27 @@ class Settings(BaseSettings):
     transparency_years: int = Field(
         default=5, ge=1, description="Years of statistics on the public transparency page."
     )
+    keys_dir: Path | None = Field(
+        default=None,
+        description="Folder of the node's Ed25519 keys (envelopes, ledger checkpoints, witness "
+        "cosignatures) and TLS certificate, made on first start; default: keys in data_dir.",
+    )
+    tls_hosts: list[str] = Field(
+        default=["127.0.0.1", "localhost"],
+        description="Names and addresses the node's self-signed TLS certificate is made for.",
+    )
+    share_push_interval_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often `interlock serve` pushes queued shares to partners (at once when "
+        "a share is made).",
+    )
+    share_pull_interval_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often `interlock serve` asks every partner for messages it may have "
+        "missed (pull catch-up; also on start and when a gap is seen).",
+    )
     token: SecretStr | None = Field(
         default=None,
         description="API token the command line acts with (``interlock users token``); "
@@ -171,6 +192,11 @@ class Settings(BaseSettings):
             return self.playbooks_file
         default = self.data_dir / "playbooks.yaml"
         return default if default.exists() else None
+
+    @property
+    def resolved_keys_dir(self) -> Path:
+        """The folder of the node's keys."""
+        return self.keys_dir if self.keys_dir is not None else self.data_dir / "keys"
 
     @property
     def resolved_database_url(self) -> str:

@@ -66,6 +66,8 @@ class Action(StrEnum):
     NOTIFICATION_ACK = "notification.ack"
     # sharing with partners
     SHARE_SEND = "share.send"
+    SHARE_READ = "share.read"
+    PARTNER_MANAGE = "partner.manage"
     # oversight
     AUDIT_READ = "audit.read"
     STATS_READ = "stats.read"
@@ -91,6 +93,7 @@ _READ_OPERATIONAL = frozenset(
         A.RULE_READ,
         A.ALERT_READ,
         A.ALERT_EXPORT,
+        A.SHARE_READ,
         A.CASE_READ,
         A.CONTROL_READ,
         A.STATS_READ,
@@ -112,7 +115,14 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.RULE_AUTHOR: frozenset({A.RULE_READ, A.RULE_DRAFT, A.RULE_BACKTEST, A.STATS_READ}),
     Role.RULE_APPROVER: frozenset({A.RULE_READ, A.RULE_BACKTEST, A.RULE_APPROVE, A.STATS_READ}),
     Role.LIAISON: frozenset(
-        {A.ALERT_READ, A.ALERT_EXPORT, A.CASE_READ, A.SHARE_SEND, A.NOTIFICATION_ACK}
+        {
+            A.ALERT_READ,
+            A.ALERT_EXPORT,
+            A.CASE_READ,
+            A.SHARE_SEND,
+            A.SHARE_READ,
+            A.NOTIFICATION_ACK,
+        }
     ),
     Role.DPO: frozenset(
         {
@@ -128,13 +138,23 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             A.SUBJECT_REQUEST,
             A.TRAVELLER_READ,
             A.TRAVELLER_SEARCH,
+            A.SHARE_READ,
         }
     ),
-    Role.AUDITOR: frozenset({A.AUDIT_READ, A.STATS_READ, A.RULE_READ, A.CONTROL_READ}),
+    Role.AUDITOR: frozenset(
+        {A.AUDIT_READ, A.STATS_READ, A.RULE_READ, A.CONTROL_READ, A.SHARE_READ}
+    ),
     Role.SUPERVISOR: _READ_OPERATIONAL,
     Role.AUTHORITY: frozenset({A.UNMASK_APPROVE}),
     Role.ADMIN: frozenset(
-        {A.USER_MANAGE, A.CONFIG_MANAGE, A.CONTROL_READ, A.CONTROL_STOP, A.STATS_READ}
+        {
+            A.USER_MANAGE,
+            A.CONFIG_MANAGE,
+            A.CONTROL_READ,
+            A.CONTROL_STOP,
+            A.STATS_READ,
+            A.PARTNER_MANAGE,
+        }
     ),
     Role.SERVICE: frozenset({A.MESSAGE_INGEST}),
 }
@@ -148,6 +168,7 @@ PERSON_ONLY: frozenset[Action] = frozenset(
         A.CONTROL_STOP,
         A.UNMASK_REQUEST,
         A.UNMASK_APPROVE,
+        A.SHARE_SEND,
     }
 )
 """Actions that only a person may take: a service principal is refused them (SG-40)."""

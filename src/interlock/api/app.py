@@ -26,20 +26,31 @@ from interlock.api import (
     unmask,
     users,
 )
+from interlock.api import sharing as sharing_api
 from interlock.api.deps import get_store
 from interlock.api.errors import install_error_handler
+from interlock.api.ledger import ledger_router
 from interlock.response.worker import DeliveryWorker
 from interlock.runtime import settle_heap
 from interlock.screening.pool import ScreeningPool
 from interlock.settings import Settings, get_settings
+from interlock.sharing.context import SharingContext
+from interlock.sharing.taxii import taxii_router
+from interlock.sharing.taxii_access import taxii_authorizer, taxii_roots
+from interlock.sharing.transport import SharingWorker
+from interlock.sharing.witnessing import node_witness
 from interlock.store import Store
 
 
-def create_app(settings: Settings | None = None, *, serving: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, serving: bool = False, sharing_loop: bool = True
+) -> FastAPI:
     """The node's API over its store (migrated on creation). OpenAPI at ``/docs``. With
     ``serving`` (as ``interlock serve`` runs it) a background loop sends the notifications of
     confirmed alerts (:mod:`interlock.response.worker`), and ``settings.screen_workers``
-    processes share the screening of large messages (:mod:`interlock.screening.pool`)."""
+    processes share the screening of large messages (:mod:`interlock.screening.pool`); with
+    ``serving`` and ``sharing_loop`` another pushes shares to partners, pulls what was missed
+    and collects witness cosignatures (:mod:`interlock.sharing.transport`)."""
     settings = settings or get_settings()
     store = Store.from_settings(settings)
     screening = store.screener  # one index per node, shared with ingest over HTTP
@@ -56,9 +67,18 @@ def create_app(settings: Settings | None = None, *, serving: bool = False) -> Fa
         worker = DeliveryWorker(store, settings) if serving else None
         if worker is not None:
             worker.start()
+        if serving and sharing_loop:
+            _app.state.sharing_worker = SharingWorker(
+                sharing,
+                push_interval=settings.share_push_interval_seconds,
+                pull_interval=settings.share_pull_interval_seconds,
+            )
+            _app.state.sharing_worker.start()
         try:
             yield
         finally:
+            if _app.state.sharing_worker is not None:
+                _app.state.sharing_worker.stop()
             if worker is not None:
                 worker.stop()
             store.dispose()
@@ -67,7 +87,12 @@ def create_app(settings: Settings | None = None, *, serving: bool = False) -> Fa
     app.state.settings = settings
     app.state.store = store
     app.state.screening = screening
-    app.state.alerts = alert_desk(store, settings)
+    sharing = SharingContext.of(store, settings)
+    app.state.sharing = sharing
+    app.state.sharing_worker = None
+    app.state.ledger = sharing.ledger
+    app.state.witness = node_witness(sharing)
+    app.state.alerts = alert_desk(store, settings, sharing)
     install_error_handler(app)
     app.include_router(messages.router)
     app.include_router(flights.router)
@@ -88,6 +113,9 @@ def create_app(settings: Settings | None = None, *, serving: bool = False) -> Fa
         oversight,
     ):
         app.include_router(part.router)
+    app.include_router(sharing_api.router)
+    app.include_router(ledger_router())
+    app.include_router(taxii_router(taxii_authorizer(sharing), taxii_roots(sharing)))
     app.add_api_route("/health", health, methods=["GET"], tags=["health"])
     return app
 

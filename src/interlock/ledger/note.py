@@ -238,7 +238,7 @@ class Checkpoint:
         origin, size, root, *extensions = lines[:-1]
         if not origin:
             raise NoteError("the origin is empty", location="line 1")
-        if not size.isdigit() or (len(size) > 1 and size.startswith("0")):
+        if not (size.isascii() and size.isdigit()) or (len(size) > 1 and size.startswith("0")):
             raise NoteError("the size is a decimal without leading zeros", location="line 2")
         try:
             digest = base64.b64decode(root, validate=True)

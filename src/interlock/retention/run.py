@@ -196,6 +196,11 @@ class RetentionRun:
                 _depersonalise(session, plan, key)
             _delete(session, plan)
             report = self._report(plan, now, started, dry_run=False)
+            from interlock.sharing.expiry import expire_partner_data
+
+            for kind, count in expire_partner_data(session, now.date()).items():
+                if count:
+                    report.deleted[kind] = count
             _audit(session, principal, report, key)
         report.seconds = time.perf_counter() - started
         return report

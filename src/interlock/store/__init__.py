@@ -7,10 +7,13 @@ SQLite in the data folder by default, PostgreSQL through ``INTERLOCK_DATABASE_UR
 from interlock.store import (  # noqa: F401
     schema_access,
     schema_alerts,
+    schema_ledger,
     schema_response,
     schema_retention,
     schema_rules,
+    schema_sharing,
     schema_subject_requests,
+    schema_taxii,
     schema_unmasking,
 )
 from interlock.store.engine import create_store_engine, migrate

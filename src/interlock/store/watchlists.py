@@ -86,35 +86,9 @@ class WatchlistRepository:
         keep their first entry; the others are recorded as issues of the version.
         """
         with self._sessions.begin() as session:
-            row = _list_row(session, info.name, lock=True)
-            if row is None:
-                check_registrable(info)
-                row = WatchlistRow(
-                    name=info.name,
-                    owner=info.owner,
-                    legal_basis=info.legal_basis,
-                    list_type=info.list_type.value,
-                    description=info.description,
-                    created_at=_now(),
-                    current_version=0,
-                )
-                session.add(row)
-                session.flush()
-            current = _version_row(session, row.id, row.current_version)
-            if current is not None and current.sha256 == sha256:
-                return _summary(current, duplicate=True)
-            noted = list(issues)
-            kept = unique_entries(list(entries), noted, list_name=row.name)
-            version = version_row(
-                row,
-                source_name=source_name,
-                sha256=sha256,
-                refreshed_on=info.refreshed_on,
-                issues=noted,
-                now=_now(),
+            return import_version_in(
+                session, info, entries, source_name=source_name, sha256=sha256, issues=issues
             )
-            summary = record_version(session, row, version, kept)
-            return replace(summary, issues=noted)
 
     def lists(self, *, today: date | None = None) -> list[StoredList]:
         """Every registered list, by name."""
@@ -329,3 +303,45 @@ def _stored_entry(session: Session, row: WatchlistEntryRow) -> StoredEntry:
     return StoredEntry(
         entry, row.first_version, row.last_changed_version, row.removed_in_version, decisions
     )
+
+
+def import_version_in(
+    session: Session,
+    info: ListInfo,
+    entries: Sequence[WatchlistEntry],
+    *,
+    source_name: str,
+    sha256: str,
+    issues: Sequence[Issue] = (),
+) -> VersionSummary:
+    """:meth:`WatchlistRepository.import_version` inside the caller's transaction (a partner's
+    entries arrive in the transaction that stores the message carrying them)."""
+    row = _list_row(session, info.name, lock=True)
+    if row is None:
+        check_registrable(info)
+        row = WatchlistRow(
+            name=info.name,
+            owner=info.owner,
+            legal_basis=info.legal_basis,
+            list_type=info.list_type.value,
+            description=info.description,
+            created_at=_now(),
+            current_version=0,
+        )
+        session.add(row)
+        session.flush()
+    current = _version_row(session, row.id, row.current_version)
+    if current is not None and current.sha256 == sha256:
+        return _summary(current, duplicate=True)
+    noted = list(issues)
+    kept = unique_entries(list(entries), noted, list_name=row.name)
+    version = version_row(
+        row,
+        source_name=source_name,
+        sha256=sha256,
+        refreshed_on=info.refreshed_on,
+        issues=noted,
+        now=_now(),
+    )
+    summary = record_version(session, row, version, kept)
+    return replace(summary, issues=noted)

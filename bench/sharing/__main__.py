@@ -1,0 +1,5 @@
+"""``python -m bench.sharing``: see :mod:`bench.sharing.run`."""
+
+from bench.sharing.run import main
+
+main()

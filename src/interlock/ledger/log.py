@@ -1,0 +1,620 @@
+"""The node's ledger: an append-only RFC 9162 Merkle log of share events, kept in the store,
+with signed C2SP checkpoints and the cosignatures of partner witnesses.
+
+- **Leaves** are the canonical JSON of an event (sorted keys, compact, UTF-8) holding digests
+  and pseudonymous ids only (SG-31): every field must be one of :data:`LEAF_FIELDS` (or end
+  in one of :data:`LEAF_SUFFIXES`) and have its shape, so no name, document number or free
+  text can be written and erasing personal data elsewhere never breaks verification.
+- **Appends** run in the caller's transaction. They first bump the single ``ledger_head``
+  row (an upsert returning the new size): the row lock on PostgreSQL and the write lock on
+  SQLite make concurrent appenders, in any process, wait their turn, so a leaf's index is
+  the size before it without gaps.
+- **Reads** (roots, proofs, tiles) come from an in-process :class:`~interlock.ledger.tiles.
+  HashTree` that is topped up from the committed leaves on every read.
+- **Checkpoints** are signed by the node's log key when the log has grown since the last
+  one; verified witness cosignatures are kept beside them and served with them.
+- :meth:`Ledger.verify` recomputes every leaf hash from the stored data and the root of every
+  stored checkpoint, and checks every signature: a changed, removed or inserted leaf shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from interlock.errors import NotFoundError, RefusedError
+from interlock.ledger.merkle import EMPTY_ROOT, leaf_hash
+from interlock.ledger.note import (
+    Checkpoint,
+    Note,
+    NoteError,
+    Signer,
+    Verifier,
+    parse_note,
+    sign_note,
+)
+from interlock.ledger.tiles import MAX_ENTRY, HashTree, TileRef, entry_bundle, tile_bytes
+from interlock.store.schema_ledger import (
+    LedgerCheckpointRow,
+    LedgerCosignatureRow,
+    LedgerHeadRow,
+    LedgerLeafRow,
+    LedgerWitnessStateRow,
+)
+from interlock.store.writer import insert_or_ignore as dialect_insert
+
+T = TypeVar("T")
+
+# -- what a leaf may hold (SG-31) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What the value of a leaf field may look like."""
+
+    description: str
+    check: Callable[[object], bool]
+
+
+def _matching(pattern: str) -> Callable[[object], bool]:
+    match = re.compile(pattern).fullmatch
+    seen: set[str] = set()  # values already matched: node names, kinds and times recur
+
+    def check(value: object) -> bool:
+        if type(value) is not str:
+            return False
+        if value in seen:
+            return True
+        if match(value) is None:
+            return False
+        if len(seen) < 4096:
+            seen.add(value)
+        return True
+
+    return check
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and 0 <= value < 2**63
+
+
+_node = _matching(r"[a-z0-9][a-z0-9.-]{0,62}")
+
+TOKEN = Shape("a lower-case word such as share.sent", _matching(r"[a-z][a-z0-9._+-]{0,63}"))
+NODE = Shape("a node name", _node)
+NODES = Shape(
+    "a list of 1 to 64 node names",
+    lambda v: isinstance(v, list) and 0 < len(v) <= 64 and all(_node(n) for n in v),
+)
+PSEUDONYM = Shape(
+    "a pseudonymous id (letters, digits, '.', '_', ':', '-'; no spaces)",
+    _matching(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}"),
+)
+DIGEST = Shape("a SHA-256 digest in lower-case hex", _matching(r"[0-9a-f]{64}"))
+TIME = Shape(
+    "a UTC time in ISO 8601 (…T…Z or +00:00)",
+    _matching(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|\+00:00)"
+    ),
+)
+COUNT = Shape("a whole number ≥ 0", _count)
+
+LEAF_FIELDS: Mapping[str, Shape] = {
+    "event": TOKEN,  # share.sent, share.received, receipt, registry.change …
+    "kind": TOKEN,
+    "purpose": TOKEN,
+    "tlp": TOKEN,
+    "outcome": TOKEN,
+    "change": TOKEN,
+    "message_id": PSEUDONYM,
+    "receipt_id": PSEUDONYM,
+    "in_reply_to": PSEUDONYM,
+    "object_id": PSEUDONYM,
+    "entry_id": PSEUDONYM,
+    "alert_id": PSEUDONYM,
+    "agreement": PSEUDONYM,
+    "group": PSEUDONYM,
+    "sender": NODE,
+    "recipient": NODE,
+    "partner": NODE,
+    "originator": NODE,
+    "recipients": NODES,
+    "seq": COUNT,
+    "count": COUNT,
+    "hops": COUNT,
+    "version": COUNT,
+    "at": TIME,
+    "sha256": DIGEST,
+}
+"""Every field a leaf may carry, with its shape."""
+
+LEAF_SUFFIXES: tuple[tuple[str, Shape], ...] = (
+    ("_sha256", DIGEST),
+    ("_digest", DIGEST),
+    ("_at", TIME),
+    ("_count", COUNT),
+)
+"""Further fields allowed by the end of their name (``content_sha256``, ``sent_at`` …)."""
+
+MAX_FIELDS = 32
+
+
+_checks: dict[str, Shape] = dict(LEAF_FIELDS)  # field name -> shape, suffix matches added
+
+
+def _shape(key: object) -> Shape | None:
+    if not isinstance(key, str):
+        return None
+    shape = _checks.get(key)
+    if shape is None:
+        shape = next((s for suffix, s in LEAF_SUFFIXES if key.endswith(suffix)), None)
+        if shape is not None and len(_checks) < 4096:
+            _checks[key] = shape
+    return shape
+
+
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def leaf_bytes(event: Mapping[str, Any]) -> bytes:
+    """The leaf data of ``event``: canonical JSON (sorted keys, compact separators, UTF-8).
+
+    RefusedError, naming the field, for a field outside the allowlist or a value of the wrong
+    shape (SG-31), for an event without ``event``, or one too large for an entry bundle.
+    """
+    if not isinstance(event, dict | Mapping) or not isinstance(event.get("event"), str):
+        raise RefusedError("a ledger event is a mapping that names its event", location="event")
+    if len(event) > MAX_FIELDS:
+        raise RefusedError(f"at most {MAX_FIELDS} fields", location="event")
+    for key, value in event.items():
+        shape = _checks.get(key) or _shape(key)
+        if shape is None:
+            raise RefusedError(
+                "not a ledger field: leaves hold digests and pseudonymous ids only (SG-31)",
+                location=f"event.{key}",
+            )
+        if not shape.check(value):
+            raise RefusedError(f"must be {shape.description}", location=f"event.{key}")
+    encoded = _canonical(dict(event)).encode()
+    if len(encoded) > MAX_ENTRY:
+        raise RefusedError(f"a leaf is at most {MAX_ENTRY} bytes", location="event")
+    return encoded
+
+
+# -- checkpoints and the verification report ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignedCheckpoint:
+    """A stored checkpoint: the log-signed note and the witnesses' cosignature lines."""
+
+    size: int
+    root: bytes
+    note: str
+    at: datetime
+    cosignatures: tuple[str, ...] = ()
+
+    def render(self) -> str:
+        """The note with every cosignature line appended (what ``/checkpoint`` serves)."""
+        return self.note + "".join(self.cosignatures)
+
+
+def b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class InclusionProof:
+    """Leaf ``index`` is in the tree of ``size`` leaves whose root is ``root``."""
+
+    index: int
+    size: int
+    leaf_hash: bytes
+    proof: list[bytes]
+    root: bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, hashes in base64."""
+        return {
+            "index": self.index,
+            "size": self.size,
+            "leaf_hash": b64(self.leaf_hash),
+            "proof": [b64(h) for h in self.proof],
+            "root": b64(self.root),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyProof:
+    """The tree of ``second`` leaves extends the tree of ``first`` leaves."""
+
+    first: int
+    second: int
+    proof: list[bytes]
+    first_root: bytes
+    second_root: bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, hashes in base64."""
+        return {
+            "first": self.first,
+            "second": self.second,
+            "proof": [b64(h) for h in self.proof],
+            "first_root": b64(self.first_root),
+            "second_root": b64(self.second_root),
+        }
+
+
+@dataclass(slots=True)
+class LedgerReport:
+    """What :meth:`Ledger.verify` found; ``problems`` are ``(where, what)``."""
+
+    leaves: int = 0
+    head: int = 0
+    checkpoints: int = 0
+    cosignatures: int = 0
+    root: bytes = EMPTY_ROOT
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _line_on(note: str, line: str, verifier: Verifier) -> bool:
+    """Whether the signature ``line`` is ``verifier``'s over the text of ``note``."""
+    try:
+        parsed = parse_note(note + line)
+    except NoteError:
+        return False
+    return Note(parsed.text, parsed.signatures[-1:]).verified_by(verifier)
+
+
+class Ledger:
+    """The node's Merkle log in the store, signed with ``signer`` (its name is the origin)."""
+
+    def __init__(self, sessions: sessionmaker[Session], signer: Signer) -> None:
+        self.sessions = sessions
+        self.signer = signer
+        self._tree = HashTree()
+        self._lock = threading.Lock()
+
+    @property
+    def origin(self) -> str:
+        return self.signer.name
+
+    # -- appending ------------------------------------------------------------------------------
+
+    def append(self, session: Session, event: Mapping[str, Any]) -> int:
+        """Append one event in the caller's transaction; returns its index."""
+        return self.append_many(session, [event])[0]
+
+    def append_many(self, session: Session, events: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Append events in the caller's transaction, in order; returns their indexes."""
+        leaves = [leaf_bytes(event) for event in events]
+        if not leaves:
+            return []
+        first = self._reserve(session, len(leaves))
+        rows = [(first + i, leaf_hash(data), data) for i, data in enumerate(leaves)]
+        # Straight to the driver's executemany: the ORM's per-row work would halve the rate.
+        connection = session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(
+            f"INSERT INTO ledger_leaves (idx, hash, data) VALUES ({mark}, {mark}, {mark})", rows
+        )
+        return list(range(first, first + len(leaves)))
+
+    def write(self, event: Mapping[str, Any]) -> int:
+        """Append one event in its own transaction."""
+        with self.sessions.begin() as session:
+            return self.append(session, event)
+
+    def write_many(self, events: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Append events in one transaction of their own."""
+        with self.sessions.begin() as session:
+            return self.append_many(session, events)
+
+    @staticmethod
+    def _reserve(session: Session, count: int) -> int:
+        """Take ``count`` indexes: the head row is bumped first, so appenders queue on it."""
+        head = LedgerHeadRow.__table__.c
+        statement = (
+            dialect_insert(session, LedgerHeadRow)
+            .values(id=1, size=count)
+            .on_conflict_do_update(index_elements=[head.id], set_={"size": head.size + count})
+            .returning(head.size)
+        )
+        size: int = session.execute(statement).scalar_one()
+        return size - count
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def _read(self, use: Callable[[HashTree], T]) -> T:
+        """``use(tree)`` on the tree topped up with the leaves committed since the last read."""
+        with self._lock:
+            tree = self._tree
+            query = (
+                select(LedgerLeafRow.idx, LedgerLeafRow.hash)
+                .where(LedgerLeafRow.idx >= len(tree))
+                .order_by(LedgerLeafRow.idx)
+                .execution_options(yield_per=20_000)
+            )
+            with self.sessions() as session:
+                for idx, digest in session.execute(query):
+                    if idx != len(tree):
+                        break  # a gap left by tampering: verify() reports it
+                    tree.append_hash(digest)
+            try:
+                return use(tree)
+            except ValueError as err:
+                raise RefusedError(str(err), location="ledger") from None
+
+    def size(self) -> int:
+        """The number of committed leaves."""
+        return self._read(len)
+
+    def root(self, size: int | None = None) -> bytes:
+        """The root of the tree of the first ``size`` leaves (default: all)."""
+        return self._read(lambda tree: tree.root(size))
+
+    def leaf_hash(self, index: int) -> bytes:
+        return self._read(lambda tree: tree.leaf_hash(index))
+
+    def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]:
+        """The audit path of leaf ``index`` in the tree of ``size`` leaves (default: all)."""
+        return self._read(lambda tree: tree.inclusion_proof(index, size))
+
+    def consistency_proof(self, size1: int, size2: int | None = None) -> list[bytes]:
+        """The proof that the tree of ``size2`` leaves (default: all) extends that of ``size1``."""
+        return self._read(lambda tree: tree.consistency_proof(size1, size2))
+
+    def prove_inclusion(self, index: int, size: int | None = None) -> InclusionProof:
+        """An inclusion proof with its leaf hash and root, read from one state of the tree."""
+
+        def prove(tree: HashTree) -> InclusionProof:
+            n = len(tree) if size is None else size
+            path = tree.inclusion_proof(index, n)
+            return InclusionProof(index, n, tree.leaf_hash(index), path, tree.root(n))
+
+        return self._read(prove)
+
+    def prove_consistency(self, first: int, second: int | None = None) -> ConsistencyProof:
+        """A consistency proof with both roots, read from one state of the tree."""
+
+        def prove(tree: HashTree) -> ConsistencyProof:
+            n = len(tree) if second is None else second
+            path = tree.consistency_proof(first, n)
+            return ConsistencyProof(first, n, path, tree.root(first), tree.root(n))
+
+        return self._read(prove)
+
+    def leaf(self, index: int) -> bytes:
+        """The data of leaf ``index``."""
+        with self.sessions() as session:
+            data = session.scalar(select(LedgerLeafRow.data).where(LedgerLeafRow.idx == index))
+        if data is None:
+            raise NotFoundError(f"the ledger has no leaf {index}")
+        return data
+
+    def leaves(self, start: int, end: int) -> list[bytes]:
+        """The data of leaves ``start`` to ``end - 1``, in order."""
+        query = (
+            select(LedgerLeafRow.data)
+            .where(LedgerLeafRow.idx >= start, LedgerLeafRow.idx < end)
+            .order_by(LedgerLeafRow.idx)
+        )
+        with self.sessions() as session:
+            return list(session.scalars(query))
+
+    def index_of(self, hashed_leaf: bytes) -> int:
+        """The first index whose leaf hash is ``hashed_leaf``."""
+        index = self._read(lambda tree: tree.find(hashed_leaf))
+        if index is None:
+            raise NotFoundError("no leaf of the ledger has this hash")
+        return index
+
+    def tile(self, ref: TileRef) -> bytes:
+        """A Merkle tile or an entry bundle (C2SP tlog-tiles); NotFoundError when the log is
+        not yet large enough to determine it."""
+        if ref.level is not None:
+            return self._read(lambda tree: tile_bytes(tree, ref))
+        size = self.size()
+        if ref.end > size:
+            raise NotFoundError(f"{ref.path}: needs {ref.end} leaves, the log has {size}")
+        return entry_bundle(self.leaves(ref.end - ref.width, ref.end))
+
+    # -- checkpoints ----------------------------------------------------------------------------
+
+    def latest_checkpoint(self) -> SignedCheckpoint:
+        """The newest checkpoint, signing and storing a new one first when the log grew."""
+        size, root = self._read(lambda tree: (len(tree), tree.root()))
+        with self.sessions.begin() as session:
+            row = session.scalar(
+                select(LedgerCheckpointRow).order_by(LedgerCheckpointRow.size.desc()).limit(1)
+            )
+            if row is None or row.size < size:
+                note = sign_note(Checkpoint(self.origin, size, root).text(), [self.signer])
+                session.execute(
+                    dialect_insert(session, LedgerCheckpointRow)
+                    .values(size=size, root=root, note=note, at=_now())
+                    .on_conflict_do_nothing()
+                )
+                row = session.get_one(LedgerCheckpointRow, size)
+            return self._signed(session, row)
+
+    def checkpoint(self) -> str:
+        """The newest signed checkpoint note with its cosignatures."""
+        return self.latest_checkpoint().render()
+
+    def checkpoint_at(self, size: int) -> SignedCheckpoint:
+        """The stored checkpoint of ``size`` leaves."""
+        with self.sessions() as session:
+            row = session.get(LedgerCheckpointRow, size)
+            if row is None:
+                raise NotFoundError(f"no checkpoint of {size} leaves was signed")
+            return self._signed(session, row)
+
+    @staticmethod
+    def _signed(session: Session, row: LedgerCheckpointRow) -> SignedCheckpoint:
+        lines = session.scalars(
+            select(LedgerCosignatureRow.line)
+            .where(LedgerCosignatureRow.size == row.size)
+            .order_by(LedgerCosignatureRow.id)
+        )
+        return SignedCheckpoint(row.size, row.root, row.note, row.at, tuple(lines))
+
+    def add_cosignature(self, size: int, signature_line: str, verifier: Verifier) -> None:
+        """Keep a witness's cosignature line on the checkpoint of ``size`` leaves, once it
+        verifies with ``verifier``; RefusedError when it does not."""
+        line = signature_line if signature_line.endswith("\n") else signature_line + "\n"
+        if "\n" in line[:-1]:
+            raise RefusedError("one signature line at a time", location="cosignature")
+        with self.sessions.begin() as session:
+            row = session.get(LedgerCheckpointRow, size)
+            if row is None:
+                raise NotFoundError(f"no checkpoint of {size} leaves was signed")
+            if not _line_on(row.note, line, verifier):
+                raise RefusedError(
+                    f"not a valid signature of {verifier.name} on checkpoint {size}",
+                    location="cosignature",
+                )
+            session.execute(
+                dialect_insert(session, LedgerCosignatureRow)
+                .values(size=size, witness=verifier.name, vkey=verifier.vkey, line=line, at=_now())
+                .on_conflict_do_nothing()
+            )
+            self._witnessed(session, verifier.name, size)
+
+    @staticmethod
+    def _witnessed(session: Session, witness: str, size: int) -> None:
+        state = LedgerWitnessStateRow.__table__.c
+        insert = dialect_insert(session, LedgerWitnessStateRow).values(
+            witness=witness, size=size, at=_now()
+        )
+        newer = insert.excluded.size > state.size
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[state.witness],
+                set_={
+                    "size": case((newer, insert.excluded.size), else_=state.size),
+                    "at": case((newer, insert.excluded.at), else_=state.at),
+                },
+            )
+        )
+
+    def cosigned_size(self, witness: str) -> int:
+        """The size of this log the witness named ``witness`` last cosigned (0: never)."""
+        with self.sessions() as session:
+            size = session.scalar(
+                select(LedgerWitnessStateRow.size).where(LedgerWitnessStateRow.witness == witness)
+            )
+        return size or 0
+
+    # -- verification ---------------------------------------------------------------------------
+
+    def verify(self) -> LedgerReport:
+        """Recompute every leaf hash, every checkpoint root, and check every signature."""
+        report = LedgerReport()
+        tree = HashTree()
+        with self.sessions() as session:
+            self._verify_leaves(session, tree, report)
+            head = session.scalar(select(LedgerHeadRow.size).where(LedgerHeadRow.id == 1))
+            report.head = head or 0
+            if report.head != report.leaves:
+                report.problems.append(
+                    ("log head", f"counts {report.head} leaves but {report.leaves} are stored")
+                )
+            report.root = tree.root()
+            notes = {
+                row.size: row.note
+                for row in session.scalars(
+                    select(LedgerCheckpointRow).order_by(LedgerCheckpointRow.size)
+                )
+            }
+            self._verify_checkpoints(notes, tree, report)
+            for row in session.scalars(select(LedgerCosignatureRow)):
+                report.cosignatures += 1
+                self._verify_cosignature(row, notes, report)
+        return report
+
+    @staticmethod
+    def _verify_leaves(session: Session, tree: HashTree, report: LedgerReport) -> None:
+        query = (
+            select(LedgerLeafRow.idx, LedgerLeafRow.hash, LedgerLeafRow.data)
+            .order_by(LedgerLeafRow.idx)
+            .execution_options(yield_per=20_000)
+        )
+        for idx, stored, data in session.execute(query):
+            report.leaves += 1
+            expected = len(tree)
+            if idx > expected:
+                report.problems.append(
+                    (f"leaf {expected}", f"leaves {expected} to {idx - 1} are missing")
+                )
+            elif idx < expected:
+                report.problems.append((f"leaf {idx}", "an index out of place"))
+            digest = leaf_hash(data)
+            if digest != stored:
+                report.problems.append((f"leaf {idx}", "its data does not match its leaf hash"))
+            tree.append_hash(digest)
+
+    def _verify_checkpoints(
+        self, notes: Mapping[int, str], tree: HashTree, report: LedgerReport
+    ) -> None:
+        intact = 0  # the largest checkpoint size the stored leaves still reproduce
+        for size, text in notes.items():
+            report.checkpoints += 1
+            where = f"checkpoint {size}"
+            try:
+                note = parse_note(text)
+                signed = Checkpoint.parse(note.text)
+            except (NoteError, ValueError) as err:  # ValueError: a size int() cannot read
+                report.problems.append((where, f"unreadable: {err}"))
+                continue
+            if not note.verified_by(self.signer.verifier):
+                report.problems.append((where, "the log's signature does not verify"))
+            if signed.origin != self.origin or signed.size != size:
+                report.problems.append((where, "its note names another origin or size"))
+            if signed.size > len(tree):
+                report.problems.append(
+                    (where, f"covers {signed.size} leaves, {len(tree)} are stored: leaves removed")
+                )
+            elif tree.root(signed.size) != signed.root:
+                report.problems.append(
+                    (
+                        where,
+                        "the stored leaves give another root: a leaf between index "
+                        f"{intact} and {signed.size - 1} was changed, removed or inserted",
+                    )
+                )
+            else:
+                intact = signed.size
+
+    @staticmethod
+    def _verify_cosignature(
+        row: LedgerCosignatureRow, notes: Mapping[int, str], report: LedgerReport
+    ) -> None:
+        where = f"cosignature of {row.witness} on checkpoint {row.size}"
+        try:
+            verifier = Verifier.parse(row.vkey)
+        except NoteError:
+            report.problems.append((where, "its witness key is unreadable"))
+            return
+        note = notes.get(row.size)
+        if note is None:
+            report.problems.append((where, "its checkpoint is gone"))
+        elif verifier.name != row.witness or not _line_on(note, row.line, verifier):
+            report.problems.append((where, "does not verify"))

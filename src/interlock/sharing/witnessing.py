@@ -1,0 +1,174 @@
+"""The ledger between partners: partners witness this node's log, this node witnesses theirs,
+and a received message can be proved to be in its sender's log.
+
+- :func:`node_witness`: this node as a witness (C2SP tlog-witness) of every registered
+  partner's log, keyed by the origin and checkpoint key the registry holds.
+- :func:`cosign_latest`: ask every active partner to cosign this node's newest checkpoint.
+- :func:`check_inclusion`: fetch the sender's checkpoint, check its signature, check that it
+  is consistent with the last checkpoint of that log this node cosigned as a witness (an
+  inconsistency raises an alarm), then fetch and verify the inclusion proof of the ``sent``
+  leaf the receiver rebuilds from the message itself.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from interlock.errors import NotFoundError
+from interlock.ledger.log import leaf_bytes
+from interlock.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
+from interlock.ledger.note import Checkpoint, NoteError, parse_note
+from interlock.ledger.witness import (
+    AlarmKind,
+    CosignOutcome,
+    Witness,
+    WitnessEndpoint,
+    collect_cosignatures,
+    record_alarm,
+)
+from interlock.sharing.context import SharingContext
+from interlock.sharing.envelope import Envelope, Message
+from interlock.sharing.outbox import sent_leaf
+from interlock.store.schema_sharing import ShareInboxRow
+
+TIMEOUT = 10.0
+
+
+def node_witness(ctx: SharingContext) -> Witness:
+    """This node witnessing its partners' logs."""
+
+    def known() -> dict[str, Any]:
+        return {p.log_origin: p.log_key for p in ctx.registry.all() if p.active}
+
+    return Witness(ctx.store.sessions, ctx.identity.witness, known)
+
+
+def witness_endpoints(ctx: SharingContext) -> list[WitnessEndpoint]:
+    return [
+        WitnessEndpoint(
+            name=p.witness_key.name,
+            url=p.base_url + "/ledger",
+            verifier=p.witness_key,
+            verify=p.ssl_verify(),
+        )
+        for p in ctx.registry.all()
+        if p.active
+    ]
+
+
+def cosign_latest(ctx: SharingContext) -> list[CosignOutcome]:
+    """Collect the partners' cosignatures of the newest checkpoint, when there is a log and
+    it grew since the last round that every witness cosigned."""
+    size = ctx.ledger.size()
+    if size == 0 or size == ctx.cosigned_size:
+        return []
+    outcomes = collect_cosignatures(ctx.ledger, witness_endpoints(ctx), timeout=TIMEOUT)
+    if all(o.status.value in ("cosigned", "already") for o in outcomes):
+        ctx.cosigned_size = size
+    return outcomes
+
+
+@dataclass
+class InclusionCheck:
+    """The answer to "is this message in its sender's log?"."""
+
+    message_id: str
+    sender: str
+    ok: bool = False
+    leaf_index: int | None = None
+    checkpoint_size: int | None = None
+    cosigned_by: list[str] = field(default_factory=list)
+    consistent_with_witnessed: bool | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_inclusion(ctx: SharingContext, message_id: str) -> InclusionCheck:
+    """See the module docstring."""
+    with ctx.store.sessions() as session:
+        row = session.execute(
+            select(ShareInboxRow).where(ShareInboxRow.message_id == message_id)
+        ).scalar()
+        if row is None:
+            raise NotFoundError(f"no message {message_id} was received")
+        raw, sha, sender = row.envelope, row.envelope_sha256, row.sender
+    if not raw:
+        return InclusionCheck(
+            message_id, sender, detail="content erased at the end of the originator's retention"
+        )
+    message = Message.decode(Envelope.from_json(raw).payload)
+    result = InclusionCheck(message_id=message_id, sender=sender)
+    partner = ctx.registry.get(sender)
+    hashed = leaf_hash(leaf_bytes(sent_leaf(message, sha)))
+    base = partner.base_url + "/ledger"
+    try:
+        with httpx.Client(verify=partner.ssl_verify(), timeout=TIMEOUT) as http:
+            text = http.get(base + "/checkpoint").raise_for_status().text
+            try:
+                note = parse_note(text)
+                checkpoint = Checkpoint.parse(note.text)
+            except NoteError as err:
+                result.detail = f"the sender's checkpoint is not a signed note: {err}"
+                return result
+            if checkpoint.origin != partner.log_origin or not note.verified_by(partner.log_key):
+                result.detail = "the checkpoint is not signed with the sender's log key"
+                return result
+            result.checkpoint_size = checkpoint.size
+            witnesses = [ctx.identity.witness.verifier] + [
+                p.witness_key for p in ctx.registry.all() if p.name != sender
+            ]
+            result.cosigned_by = [w.name for w in witnesses if note.verified_by(w)]
+            witnessed = node_witness(ctx).latest(partner.log_origin)
+            if witnessed is not None and witnessed.size > 0:
+                if checkpoint.size < witnessed.size:
+                    result.consistent_with_witnessed = False
+                else:
+                    proof = _hashes(
+                        http.get(
+                            base + "/proof/consistency",
+                            params={"first": witnessed.size, "second": checkpoint.size},
+                        )
+                        .raise_for_status()
+                        .json()
+                    )
+                    result.consistent_with_witnessed = verify_consistency(
+                        witnessed.size, checkpoint.size, proof, witnessed.root, checkpoint.root
+                    )
+                if not result.consistent_with_witnessed:
+                    record_alarm(
+                        ctx.store.sessions,
+                        partner.log_origin,
+                        AlarmKind.INCONSISTENT,
+                        f"checkpoint of size {checkpoint.size} does not extend the one of size "
+                        f"{witnessed.size} this node cosigned",
+                        text,
+                    )
+                    result.detail = "the sender's log is inconsistent with what was witnessed"
+                    return result
+            answer = http.get(
+                base + "/proof/inclusion",
+                params={"leaf_hash": hashed.hex(), "size": checkpoint.size},
+            )
+            if answer.status_code == 404:
+                result.detail = "the sender's log does not hold the message's leaf"
+                return result
+            body = answer.raise_for_status().json()
+    except (httpx.HTTPError, ValueError) as err:
+        result.detail = f"could not reach the sender's log: {err}"
+        return result
+    index = int(body["index"])
+    result.leaf_index = index
+    result.ok = verify_inclusion(hashed, index, checkpoint.size, _hashes(body), checkpoint.root)
+    result.detail = "included" if result.ok else "the inclusion proof does not verify"
+    return result
+
+
+def _hashes(body: dict[str, Any]) -> list[bytes]:
+    return [base64.b64decode(h) for h in body.get("proof", [])]
