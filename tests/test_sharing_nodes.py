@@ -658,3 +658,22 @@ def test_every_bundle_the_nodes_exchanged_is_valid_stix(nodes: dict[str, Node]) 
     assert kinds == {
         "watchlist-entry", "alert-notification", "source-confirmation", "sighting", "correction",
     }  # fmt: skip
+
+
+def test_a_partner_that_pulls_is_known_to_be_back(nodes: dict[str, Node]) -> None:
+    """Its pending messages are due at once, not at the end of their back-off."""
+    from interlock.sharing.transport import pull_from
+
+    alpha, bravo = nodes["alpha"], nodes["bravo"]
+    _alpha_lists(alpha)
+    alpha.app.state.sharing_worker.stop()
+    _publish(alpha, ["bravo"])
+    later = datetime.now(UTC) + timedelta(hours=1)
+    with alpha.store.sessions.begin() as session:
+        for row in session.execute(select(ShareOutboxRow)).scalars():
+            row.next_attempt_at = later
+    assert pull_from(bravo.ctx, "alpha").received == 1
+    pending = alpha.outbox()
+    assert pending[0].status == "pending"
+    assert pending[0].next_attempt_at is not None
+    assert pending[0].next_attempt_at <= datetime.now(UTC)

@@ -88,11 +88,14 @@ def feed(
     request: Request, ctx: SharingDep, after: Annotated[int, Query(ge=0)] = 0
 ) -> dict[str, Any]:
     """The envelopes queued for the signed-in partner after sequence number ``after``."""
-    from interlock.sharing.transport import check_pull
+    from interlock.sharing.transport import check_pull, partner_is_back
     from interlock.sharing.transport import feed as read_feed
 
     partner = check_pull(ctx, request.headers, after)
-    return read_feed(ctx, partner.name, after)
+    page = read_feed(ctx, partner.name, after)
+    if partner_is_back(ctx, partner.name):
+        _wake(request)
+    return page
 
 
 @router.get("/api/v1/sharing/identity")

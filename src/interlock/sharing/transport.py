@@ -122,6 +122,21 @@ def feed(ctx: SharingContext, partner: str, after: int, limit: int = PULL_PAGE) 
     return {"envelopes": envelopes, "last_seq": last}
 
 
+def partner_is_back(ctx: SharingContext, partner: str, now: datetime | None = None) -> int:
+    """A partner that pulls is up: its pending messages are due now instead of at the end of
+    their back-off (they will be answered as duplicates of what it just pulled, which marks
+    them delivered). The number of messages made due."""
+    with ctx.store.sessions.begin() as session:
+        rows = session.execute(
+            select(ShareOutboxRow).where(
+                ShareOutboxRow.recipient == partner, ShareOutboxRow.status == PENDING
+            )
+        ).scalars().all()  # fmt: skip
+        for row in rows:
+            row.next_attempt_at = now or _now()
+        return len(rows)
+
+
 # -- the client side -----------------------------------------------------------------------
 
 
