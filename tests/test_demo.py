@@ -266,3 +266,17 @@ def test_without_the_un_list_the_demo_says_so_and_goes_on(
     assert f"not found ({absent})" in output
     assert not result.un_imported
     assert result.outcomes.get("stored") == result.messages
+
+
+def test_the_partner_node_receives_the_list_cosigns_and_proves_inclusion(runs: Runs) -> None:
+    first, second = runs.first.sharing, runs.second.sharing
+    assert first is not None and second is not None
+    assert runs.first.national is not None
+    listed = len(runs.first.national.planted) + len(runs.first.national.decoys) + 1
+    assert (first.sent, first.accepted, first.partner_entries) == (listed, 1, listed)
+    assert first.included and first.ledgers_ok
+    assert first.cosigned_by == ["demo-partner.interlock/witness"]
+    # the second run sends nothing new and the first message is still proved included
+    assert (second.sent, second.accepted, second.partner_entries) == (0, 0, listed)
+    assert second.included and second.ledgers_ok
+    assert "nothing new to send" in runs.second_output

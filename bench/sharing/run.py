@@ -195,10 +195,12 @@ def _accepted(nodes: dict[str, Node], ids: dict[str, str]) -> bool:
     return True
 
 
-def _share_one(
+def _confirm_and_share(
     http: httpx.Client, nodes: dict[str, Node], tokens: dict[str, str], seed: int
 ) -> tuple[float, dict[str, str]]:
-    """Ingest a manifest with the listed person, review; then time decision → accepted x3."""
+    """Ingest a manifest with the listed person and start the review; then, from a clock
+    started here, the reviewer's decision and the liaison's sighting to the group. The start
+    time and the message id of each partner's copy."""
     origin = nodes["origin"]
     ingest = http.post(
         origin.url + "/api/v1/messages", content=_manifest(seed),
@@ -226,7 +228,14 @@ def _share_one(
     )  # fmt: skip
     if shared.status_code != 200:
         raise RuntimeError(f"sighting refused: {shared.status_code} {shared.text}")
-    ids = dict(zip(PARTNERS, shared.json()["messages"], strict=True))
+    return started, dict(zip(PARTNERS, shared.json()["messages"], strict=True))
+
+
+def _share_one(
+    http: httpx.Client, nodes: dict[str, Node], tokens: dict[str, str], seed: int
+) -> tuple[float, dict[str, str]]:
+    """Decision → accepted in all three partners' stores, in seconds."""
+    started, ids = _confirm_and_share(http, nodes, tokens, seed)
     while not _accepted(nodes, ids):
         if time.perf_counter() - started > 30:
             raise RuntimeError(f"sighting {ids} not accepted within 30 s")
@@ -280,7 +289,7 @@ def _down_and_back(
     sent: list[str] = []
     gap = down_seconds / max(count, 1)
     for i in range(count):
-        _, ids = _share_one_no_wait(http, nodes, tokens, seed=20_000 + i)
+        _, ids = _confirm_and_share(http, nodes, tokens, seed=20_000 + i)
         sent.append(ids["p3"])
         time.sleep(max(0.0, went_down + gap * (i + 1) - time.perf_counter()))
     time.sleep(max(0.0, went_down + down_seconds - time.perf_counter()))
@@ -328,36 +337,6 @@ def _down_and_back(
         "received_s": received_s,
         "catch_up_s": caught_up,
     }
-
-
-def _share_one_no_wait(
-    http: httpx.Client, nodes: dict[str, Node], tokens: dict[str, str], seed: int
-) -> tuple[float, dict[str, str]]:
-    """As :func:`_share_one` without waiting for p3 (which is down): waits for p1 and p2."""
-    origin = nodes["origin"]
-    http.post(
-        origin.url + "/api/v1/messages", content=_manifest(seed),
-        headers={"Authorization": f"Bearer {tokens['gateway']}"},
-    ).raise_for_status()  # fmt: skip
-    with origin.engine.connect() as connection:
-        alert_id = connection.execute(
-            select(AlertRow.id).where(AlertRow.status == "new").order_by(AlertRow.id.desc())
-        ).scalar()
-    reviewer = {"Authorization": f"Bearer {tokens['reviewer']}", **PURPOSE}
-    liaison = {"Authorization": f"Bearer {tokens['liaison']}", **PURPOSE}
-    http.post(f"{origin.url}/api/v1/alerts/{alert_id}/review", headers=reviewer).raise_for_status()
-    http.post(
-        f"{origin.url}/api/v1/alerts/{alert_id}/decision", headers=reviewer,
-        json={"decision": "confirmed", "reason": REASON,
-              "checklist": dict.fromkeys(CHECKLISTS[CauseKind.WATCHLIST], "yes")},
-    ).raise_for_status()  # fmt: skip
-    shared = http.post(
-        f"{origin.url}/api/v1/sharing/sightings", headers=liaison,
-        json={"alert_id": alert_id, "group": "bench-partners@1",
-              "reason": "Benchmark: the listed person was seen at our border"},
-    )  # fmt: skip
-    shared.raise_for_status()
-    return 0.0, dict(zip(PARTNERS, shared.json()["messages"], strict=True))
 
 
 def write_results(result: dict[str, Any], command: str, out: Path = RESULTS) -> None:

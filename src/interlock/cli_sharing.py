@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 
 from interlock.cli_auth import AsOption, PurposeOption, ReasonOption, cli_principal, cli_purpose
 from interlock.errors import ParseError
@@ -352,66 +351,38 @@ def confirm_source(
 @share_app.command("inbox")
 def inbox(as_json: JsonOption = False, limit: int = 50, as_user: AsOption = None) -> None:
     """Messages received, newest first."""
-    from interlock.access.roles import Action, check
-    from interlock.api.sharing import inbox_summary
-    from interlock.store.schema_sharing import ShareInboxRow
-
-    ctx = _context()
-    try:
-        check(cli_principal(ctx.store, as_user), Action.SHARE_READ)
-        with ctx.store.sessions() as session:
-            rows = [
-                inbox_summary(r)
-                for r in session.execute(
-                    select(ShareInboxRow).order_by(ShareInboxRow.id.desc()).limit(limit)
-                ).scalars()
-            ]
-    finally:
-        ctx.store.dispose()
-    if as_json:
-        _emit(rows)
-        return
-    table = Table("received", "from", "seq", "kind", "status", "message")
-    for r in rows:
-        table.add_row(
-            r["received_at"][:19],
-            r["sender"],
-            str(r["seq"]),
-            r["kind"],
-            r["status"],
-            r["message_id"],
-        )
-    out.print(table)
+    columns = {"received_at": "received", "sender": "from", "seq": "seq", "kind": "kind",
+               "status": "status", "message_id": "message"}  # fmt: skip
+    _listing("inbox", columns, as_json, limit, as_user)
 
 
 @share_app.command("outbox")
 def outbox(as_json: JsonOption = False, limit: int = 50, as_user: AsOption = None) -> None:
     """Messages sent and queued, newest first."""
+    columns = {"created_at": "created", "recipient": "to", "seq": "seq", "kind": "kind",
+               "status": "status", "attempts": "tries", "message_id": "message"}  # fmt: skip
+    _listing("outbox", columns, as_json, limit, as_user)
+
+
+def _listing(
+    which: str, columns: dict[str, str], as_json: bool, limit: int, as_user: str | None
+) -> None:
     from interlock.access.roles import Action, check
-    from interlock.api.sharing import outbox_summary
-    from interlock.store.schema_sharing import ShareOutboxRow
+    from interlock.sharing.views import recent_inbox, recent_outbox
 
     ctx = _context()
     try:
         check(cli_principal(ctx.store, as_user), Action.SHARE_READ)
-        with ctx.store.sessions() as session:
-            rows = [
-                outbox_summary(r)
-                for r in session.execute(
-                    select(ShareOutboxRow).order_by(ShareOutboxRow.id.desc()).limit(limit)
-                ).scalars()
-            ]
+        rows = (recent_inbox if which == "inbox" else recent_outbox)(ctx, limit)
     finally:
         ctx.store.dispose()
     if as_json:
         _emit(rows)
         return
-    table = Table("created", "to", "seq", "kind", "status", "tries", "message")
+    table = Table(*columns.values())
     for r in rows:
-        table.add_row(
-            r["created_at"][:19], r["recipient"], str(r["seq"]), r["kind"], r["status"],
-            str(r["attempts"]), r["message_id"],
-        )  # fmt: skip
+        table.add_row(*(str(r[key])[:19] if key.endswith("_at") else str(r[key])
+                        for key in columns))  # fmt: skip
     out.print(table)
 
 

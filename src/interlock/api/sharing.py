@@ -31,7 +31,8 @@ from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Onward, Terms
 from interlock.sharing.kinds import TLP
 from interlock.sharing.service import ShareOptions, SharingService
-from interlock.store.schema_sharing import ShareInboxRow, ShareOutboxRow
+from interlock.sharing.views import inbox_summary, recent_inbox, recent_outbox
+from interlock.store.schema_sharing import ShareInboxRow
 
 log = logging.getLogger(__name__)
 
@@ -308,38 +309,6 @@ def confirm_source(
 # -- reading -------------------------------------------------------------------------------------
 
 
-def inbox_summary(row: ShareInboxRow) -> dict[str, Any]:
-    return {
-        "message_id": row.message_id,
-        "sender": row.sender,
-        "seq": row.seq,
-        "kind": row.kind,
-        "status": row.status,
-        "reason": row.reason,
-        "received_at": row.received_at.isoformat(),
-        "via": row.via,
-        "refers_to": row.refers_to,
-        "corrected_by": row.corrected_by,
-        "purpose": row.terms.get("purpose"),
-        "tlp": row.terms.get("tlp"),
-    }
-
-
-def outbox_summary(row: ShareOutboxRow) -> dict[str, Any]:
-    return {
-        "message_id": row.message_id,
-        "recipient": row.recipient,
-        "seq": row.seq,
-        "kind": row.kind,
-        "status": row.status,
-        "attempts": row.attempts,
-        "last_error": row.last_error,
-        "created_at": row.created_at.isoformat(),
-        "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
-        "refers_to": row.refers_to,
-    }
-
-
 @router.get("/api/v1/sharing/inbox")
 def inbox_list(
     ctx: SharingDep,
@@ -347,11 +316,7 @@ def inbox_list(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """Messages received, newest first (no content: see one message with a purpose)."""
-    with ctx.store.sessions() as session:
-        rows = session.execute(
-            select(ShareInboxRow).order_by(ShareInboxRow.id.desc()).limit(limit)
-        ).scalars()
-        return [inbox_summary(r) for r in rows]
+    return recent_inbox(ctx, limit)
 
 
 @router.get("/api/v1/sharing/inbox/{message_id}")
@@ -394,11 +359,8 @@ def outbox_list(
     _p: Annotated[Principal, Depends(Allowed(Action.SHARE_READ))],
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
-    with ctx.store.sessions() as session:
-        rows = session.execute(
-            select(ShareOutboxRow).order_by(ShareOutboxRow.id.desc()).limit(limit)
-        ).scalars()
-        return [outbox_summary(r) for r in rows]
+    """Messages sent and queued, newest first."""
+    return recent_outbox(ctx, limit)
 
 
 @router.post("/api/v1/sharing/inbox/{message_id}/inclusion")

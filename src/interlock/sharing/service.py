@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from interlock.access.purpose import AccessPurpose, stated_reason
+from interlock.access.purpose import AccessPurpose, Purpose, stated_reason
 from interlock.access.roles import Action, Principal, check
 from interlock.audit.log import AuditEvent, Outcome, record
 from interlock.errors import ConflictError, ForbiddenError, NotFoundError, RefusedError
@@ -327,20 +327,14 @@ class SharingService:
         ).scalar()
         reviewer = review.reviewer if review is not None else "node"
         original = Terms.from_dict(held.terms)
-        terms = Terms(
+        terms = own_terms(
+            self.ctx.name,
             purpose=original.purpose,
             legal_basis=original.legal_basis,
             reason=(review.reason if review is not None and review.reason else "confirmed hit"),
             tlp=original.tlp if original.tlp is not TLP.CLEAR else TLP.AMBER,
-            originator=self.ctx.name,
-            onward=Onward.NEVER,
-            consent=(),
-            max_hops=1,
-            hops_left=1,
-            path=(self.ctx.name,),
             retention_until=original.retention_until,
             source_confirmation_required=True,
-            group=None,
         )
         content = self.hit_bundle(session, alert, held.partner, held.source_list, terms.tlp, now)
         share = Outgoing(
@@ -464,20 +458,13 @@ class SharingService:
             if row.status != "accepted":
                 raise ConflictError(f"notification {message_id} was not accepted")
             asked = Terms.from_dict(row.terms)
-            terms = Terms(
+            terms = own_terms(
+                self.ctx.name,
                 purpose=asked.purpose,
                 legal_basis=asked.legal_basis,
                 reason=text,
                 tlp=asked.tlp,
-                originator=self.ctx.name,
-                onward=Onward.NEVER,
-                consent=(),
-                max_hops=1,
-                hops_left=1,
-                path=(self.ctx.name,),
                 retention_until=asked.retention_until,
-                source_confirmation_required=False,
-                group=None,
             )
             sightings = [o for o in row.content.get("objects", []) if o.get("type") == "sighting"]
             note = {
@@ -550,19 +537,12 @@ class SharingService:
                         f"(SG-19; now: {answer or 'not asked'})"
                     )
             recipients, named = _recipients(session, self.ctx, to, group)
-            terms = Terms(
+            terms = own_terms(
+                self.ctx.name,
                 purpose=access.purpose,
                 legal_basis=_legal_basis(session, alert.list_name, held),
                 reason=text,
                 tlp=tlp,
-                originator=self.ctx.name,
-                onward=Onward.NEVER,
-                consent=(),
-                max_hops=1,
-                hops_left=1,
-                path=(self.ctx.name,),
-                retention_until=None,
-                source_confirmation_required=False,
                 group=group,
             )
             if not alert.list_name or not alert.entry_id:
@@ -681,12 +661,38 @@ def _fields(terms: Terms) -> dict[str, Any]:
     return {name: getattr(terms, name) for name in Terms.__slots__}
 
 
-def _refused_terms(access: AccessPurpose, reason: str) -> Terms:
+def own_terms(
+    node: str,
+    *,
+    purpose: Purpose,
+    legal_basis: str,
+    reason: str,
+    tlp: TLP,
+    retention_until: date | None = None,
+    source_confirmation_required: bool = False,
+    group: str | None = None,
+) -> Terms:
+    """Terms of a record this node originates for its recipients only: no onward sharing,
+    one hop."""
     return Terms(
-        purpose=access.purpose, legal_basis="", reason=reason, tlp=TLP.AMBER, originator="-",
-        onward=Onward.NEVER, consent=(), max_hops=1, hops_left=1, path=("-",),
-        retention_until=None, source_confirmation_required=False, group=None,
-    )  # fmt: skip
+        purpose=purpose,
+        legal_basis=legal_basis,
+        reason=reason,
+        tlp=tlp,
+        originator=node,
+        onward=Onward.NEVER,
+        consent=(),
+        max_hops=1,
+        hops_left=1,
+        path=(node,),
+        retention_until=retention_until,
+        source_confirmation_required=source_confirmation_required,
+        group=group,
+    )
+
+
+def _refused_terms(access: AccessPurpose, reason: str) -> Terms:
+    return own_terms("-", purpose=access.purpose, legal_basis="", reason=reason, tlp=TLP.AMBER)
 
 
 def _revoked(
