@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from stix2validator import ValidationOptions, validate_instance
 
 from interlock.errors import ParseError, RefusedError
-from interlock.sharing import stix
+from interlock.sharing import stix, stix_read
 from interlock.sharing.kinds import TLP
 from interlock.watchlists.model import (
     EntryDocument,
@@ -201,8 +201,8 @@ def test_a_correction_is_a_later_version_of_the_same_object() -> None:
     )
     assert revoked["revoked"] is True and revoked["id"] == first["id"]
     check_valid(stix.bundle([first, fixed, revoked]))
-    views = stix.read_bundle(stix.bundle([revoked]))
-    assert isinstance(views[0], stix.EntryView)
+    views = stix_read.read_bundle(stix.bundle([revoked]))
+    assert isinstance(views[0], stix_read.EntryView)
     assert views[0].entry.status is EntryStatus.DELISTED
     assert views[0].revocation_reason == "delisted by the court"
 
@@ -251,38 +251,38 @@ def test_a_bundle_keeps_one_copy_of_each_object_version() -> None:
 
 def test_the_reader_gives_back_what_was_built() -> None:
     objects = hit_objects()
-    views = stix.read_bundle(json.dumps(stix.bundle(objects)).encode())
+    views = stix_read.read_bundle(json.dumps(stix.bundle(objects)).encode())
     node, traveller, where, seen = views[:4]
-    assert isinstance(node, stix.IdentityView) and node.name == "node-b"
-    assert isinstance(traveller, stix.TravellerView)
+    assert isinstance(node, stix_read.IdentityView) and node.name == "node-b"
+    assert isinstance(traveller, stix_read.TravellerView)
     assert (traveller.family, traveller.nationality) == ("SAMPLEPERSON", "DEU")
     assert traveller.birth_date == PartialDate(1980, 2, 3)
     assert traveller.document == EntryDocument("P", "X0000001", "DEU")
     assert traveller.meta.tlp is TLP.AMBER_STRICT
-    assert isinstance(where, stix.LocationView) and where.country == "DE"
-    assert isinstance(seen, stix.SightingView)
+    assert isinstance(where, stix_read.LocationView) and where.country == "DE"
+    assert isinstance(seen, stix_read.SightingView)
     assert seen.sighting_of_ref == objects[-1]["sighting_of_ref"]
     assert seen.where_sighted_refs == (where.meta.id,)
     assert (seen.flight_number, seen.alert_id, seen.count) == ("XY123", "al-3f9c", 1)
     assert seen.traveller_ref == traveller.meta.id
     assert seen.first_seen == T0 and seen.source_confirmation_required
-    markings = [v for v in views if isinstance(v, stix.MarkingView)]
+    markings = [v for v in views if isinstance(v, stix_read.MarkingView)]
     assert [m.tlp for m in markings] == [TLP.AMBER_STRICT]
 
 
 def test_a_received_entry_becomes_an_entry_of_the_local_list() -> None:
     built = stix.entry_identity(listed(), INFO, node="node-a", tlp=TLP.AMBER)
-    entry = stix.entry_from_identity(built, "partner-node-a")
+    entry = stix_read.entry_from_identity(built, "partner-node-a")
     assert entry == listed(list_name="partner-node-a")
     with pytest.raises(ParseError, match="not an identity of a watchlist entry"):
-        stix.entry_from_identity(stix.node_identity_object("node-a"), "partner-node-a")
+        stix_read.entry_from_identity(stix.node_identity_object("node-a"), "partner-node-a")
 
 
 def test_a_sighting_from_another_tool_requires_source_confirmation() -> None:
     seen = copy.deepcopy(hit_objects()[-1])
     del seen["extensions"]
-    view = stix.read_object(seen)
-    assert isinstance(view, stix.SightingView)
+    view = stix_read.read_object(seen)
+    assert isinstance(view, stix_read.SightingView)
     assert view.source_confirmation_required and view.alert_id is None
 
 
@@ -363,10 +363,10 @@ def test_a_malformed_bundle_names_the_object_and_field(
     case: str, damage: Callable[[dict[str, Any]], None], location: str
 ) -> None:
     broken = _hit_bundle()
-    assert stix.read_bundle(broken)  # whole, it reads
+    assert stix_read.read_bundle(broken)  # whole, it reads
     damage(broken)
     with pytest.raises(ParseError) as caught:
-        stix.read_bundle(json.dumps(broken).encode())
+        stix_read.read_bundle(json.dumps(broken).encode())
     assert caught.value.location == location
 
 
@@ -375,7 +375,7 @@ def test_a_malformed_bundle_names_the_object_and_field(
 )
 def test_bytes_that_are_no_bundle_are_a_parse_error(data: bytes) -> None:
     with pytest.raises(ParseError):
-        stix.read_bundle(data)
+        stix_read.read_bundle(data)
 
 
 # --- properties --------------------------------------------------------------------------
@@ -436,8 +436,8 @@ entries = st.builds(
 def test_any_entry_survives_the_round_trip_and_validates(entry: WatchlistEntry, tlp: TLP) -> None:
     built = stix.bundle([stix.entry_identity(entry, INFO, node="node-a", tlp=tlp)])
     check_valid(built)
-    view = stix.read_bundle(json.dumps(built).encode())[0]
-    assert isinstance(view, stix.EntryView)
+    view = stix_read.read_bundle(json.dumps(built).encode())[0]
+    assert isinstance(view, stix_read.EntryView)
     assert view.entry == entry
     assert view.meta.tlp is tlp
     assert (view.list_owner, view.legal_basis) == (INFO.owner, INFO.legal_basis)
@@ -468,7 +468,7 @@ _json = st.recursive(
 
 def _read_or_parse_error(data: bytes | dict[str, Any]) -> None:
     with contextlib.suppress(ParseError):
-        stix.read_bundle(data)
+        stix_read.read_bundle(data)
 
 
 @given(st.binary(max_size=200))

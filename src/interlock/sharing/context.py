@@ -9,7 +9,7 @@ from interlock.ledger.log import Ledger
 from interlock.settings import Settings
 from interlock.sharing.identity import NodeIdentity, node_identity
 from interlock.sharing.partners import PartnerRegistry
-from interlock.sharing.taxii import TaxiiRepository
+from interlock.sharing.taxii_store import TaxiiRepository
 from interlock.store import Store
 
 

@@ -30,7 +30,8 @@ from interlock.errors import RefusedError
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Message
 from interlock.sharing.kinds import ShareKind
-from interlock.sharing.stix import EXTENSION_ID, Record, entry_from_identity
+from interlock.sharing.stix import EXTENSION_ID, Record
+from interlock.sharing.stix_read import entry_from_identity
 from interlock.store.schema import WatchlistRow
 from interlock.store.schema_sharing import (
     PartnerListRow,

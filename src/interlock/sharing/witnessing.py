@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import select
 
 from interlock.errors import NotFoundError
-from interlock.ledger.log import leaf_bytes
+from interlock.ledger.leaves import leaf_bytes
 from interlock.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
 from interlock.ledger.note import Checkpoint, NoteError, parse_note
 from interlock.ledger.witness import (
