@@ -677,3 +677,20 @@ def test_a_partner_that_pulls_is_known_to_be_back(nodes: dict[str, Node]) -> Non
     assert pending[0].status == "pending"
     assert pending[0].next_attempt_at is not None
     assert pending[0].next_attempt_at <= datetime.now(UTC)
+
+
+@pytest.mark.safeguard("SG-48")
+def test_the_transparency_page_names_the_partners_and_their_agreements(
+    nodes: dict[str, Node],
+) -> None:
+    alpha, bravo = nodes["alpha"], nodes["bravo"]
+    verify = bravo.ctx.registry.get("alpha").ssl_verify()  # alpha's pinned certificate
+    document = httpx.get(alpha.server.url + "/transparency.json", verify=verify).json()
+    agreements = {a["partner"]: a for a in document["partners"]["agreements"]}
+    assert sorted(agreements) == ["bravo", "charlie"]
+    assert agreements["charlie"]["third_country"] and not agreements["bravo"]["third_country"]
+    assert agreements["bravo"]["purposes"] == ["terrorist-offence"]
+    assert agreements["bravo"]["max_tlp"] == "amber+strict"
+    html = httpx.get(alpha.server.url + "/transparency", verify=verify).text
+    assert "TLP:AMBER+STRICT" in html and "Bilateral agreement 2026/7" in html
+    assert alpha.ctx.identity.card("x")["envelope_key"] not in html  # no keys

@@ -98,6 +98,12 @@ RIGHTS = (
     "2016/680 Art. 52)."
 )
 NO_PARTNERS = "No partner agreements: this node shares data with no other country or body."
+PARTNERS = (
+    "This node shares only with the partners below, only the kinds of record, for the purposes "
+    "and up to the TLP level their agreement in force allows; every share is signed, checked "
+    "again by the recipient, and recorded in a ledger the partners cosign. Transfers to a third "
+    "country are notified to the data protection officer."
+)
 APPROVER_ROLE = "rule-approver (a second person, not the rule's author)"
 
 
@@ -176,11 +182,34 @@ def transparency_document(
             "statement": NO_ROUTE_SCOPE if config.route_scope is None else ROUTE_SCOPE,
         },
         "rules": active_rules(store, now.date()),
-        "partners": {"agreements": [], "statement": NO_PARTNERS},
+        "partners": partner_agreements(store),
         "safeguards": list(SAFEGUARDS),
         "rights": RIGHTS.format(dpo=config.dpo_contact, authority=config.complaints_authority),
         "statistics": yearly_statistics(store, config, now),
     }
+
+
+def partner_agreements(store: Store) -> dict[str, Any]:
+    """The partners this node shares with and what each agreement in force allows: kinds,
+    purposes, TLP ceiling, validity, legal basis, third country (no keys, no addresses)."""
+    from sqlalchemy import select
+
+    from interlock.sharing.partners import agreement_dict, partner_view
+    from interlock.store.schema_sharing import PartnerRow
+
+    with store.sessions() as session:
+        rows = session.execute(select(PartnerRow).order_by(PartnerRow.name)).scalars().all()
+        agreements = []
+        for row in rows:
+            partner = partner_view(session, row)
+            if partner.agreement is None:
+                continue
+            agreements.append(
+                {"partner": partner.name, "active": partner.active}
+                | agreement_dict(partner.agreement)
+            )
+    statement = NO_PARTNERS if not agreements else PARTNERS
+    return {"agreements": agreements, "statement": statement}
 
 
 def _contact(value: str) -> dict[str, Any]:
@@ -295,7 +324,15 @@ def render_html(document: dict[str, Any]) -> str:
         "<h2>Partners</h2>",
         f"<p>{_e(document['partners']['statement'])}</p>"
         if not document["partners"]["agreements"]
-        else _table(["Partner"], [(a,) for a in document["partners"]["agreements"]]),
+        else _table(
+            ["Partner", "Kinds", "Purposes", "Up to", "Valid", "Legal basis", "Third country"],
+            [
+                (a["partner"], ", ".join(a["kinds"]), ", ".join(a["purposes"]),
+                 f"TLP:{a['max_tlp'].upper()}", f"{a['valid_from']} to {a['valid_until']}",
+                 a["legal_basis"], "yes" if a["third_country"] else "no")
+                for a in document["partners"]["agreements"]
+            ],
+        ),
         "<h2>Safeguards</h2><ul>",
         *(f"<li>{_e(s)}</li>" for s in document["safeguards"]),
         "</ul><h2>Your rights</h2>",
