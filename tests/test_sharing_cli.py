@@ -99,6 +99,9 @@ def test_two_operators_register_each_other_and_share_a_list(
     assert listed[0]["agreement"]["kinds"] == sorted(KINDS.split(","))
     # a liaison shares but does not manage partners (partner.manage: admin)
     assert alpha("partners", "suspend", "bravo", "--as", "lena", ok=False).exit_code != 0
+    assert "suspended" in alpha("partners", "suspend", "bravo", "--as", "admin").output
+    assert json.loads(alpha("partners", "list", "--json").output)[0]["active"] is False
+    assert "resumed" in alpha("partners", "resume", "bravo", "--as", "admin").output
 
     store = Store.from_settings(alpha.settings())
     try:

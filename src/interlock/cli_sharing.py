@@ -195,23 +195,22 @@ def list_partners(as_json: JsonOption = False) -> None:
 @partners_app.command("suspend")
 def suspend(partner: str, as_user: AsOption = None) -> None:
     """Stop every share with a partner (both ways) until resumed."""
-    ctx = _context()
-    try:
-        ctx.registry.set_active(cli_principal(ctx.store, as_user), partner, False)
-    finally:
-        ctx.store.dispose()
-    out.print(f"sharing with {partner} suspended")
+    _set_active(partner, False, as_user)
 
 
 @partners_app.command("resume")
 def resume(partner: str, as_user: AsOption = None) -> None:
     """Resume sharing with a partner."""
+    _set_active(partner, True, as_user)
+
+
+def _set_active(partner: str, active: bool, as_user: str | None) -> None:
     ctx = _context()
     try:
-        ctx.registry.set_active(cli_principal(ctx.store, as_user), partner, True)
+        ctx.registry.set_active(cli_principal(ctx.store, as_user), partner, active)
     finally:
         ctx.store.dispose()
-    out.print(f"sharing with {partner} resumed")
+    out.print(f"sharing with {partner} {'resumed' if active else 'suspended'}")
 
 
 # -- share -----------------------------------------------------------------------------------
