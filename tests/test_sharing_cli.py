@@ -143,6 +143,7 @@ def test_two_operators_register_each_other_and_share_a_list(
         assert [e.entry_id for e in held] == ["NS-1"]
     finally:
         store.dispose()
-    # alpha: registry (2), sent, receipt; bravo: registry (2), received, receipt-sent
-    for op in (alpha, bravo):
-        assert op("ledger", "verify").output.startswith("ledger intact: 4 leaves")
+    # alpha: registry (partner, agreement, suspended, resumed), sent, receipt;
+    # bravo: registry (partner, agreement), received, receipt-sent
+    for op, leaves in ((alpha, 6), (bravo, 4)):
+        assert op("ledger", "verify").output.startswith(f"ledger intact: {leaves} leaves")
