@@ -595,7 +595,8 @@ def test_past_the_originators_retention_the_data_goes_and_the_ledger_still_verif
     row = bravo.inbox()[0]
     assert b"KOVALENKO" not in row.envelope and "KOVALENKO" not in json.dumps(row.content)
     assert bravo.ctx.ledger.verify().ok
-    assert not check_inclusion(bravo.ctx, row.message_id).ok
+    # the sender's log still proves the message was sent, from the leaf hash kept at receipt
+    assert check_inclusion(bravo.ctx, row.message_id).ok
 
 
 @pytest.mark.safeguard("SG-41")

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 
 from interlock.audit.log import AuditEvent, record
 from interlock.errors import ForbiddenError, InterlockError, ParseError
+from interlock.ledger.leaves import leaf_bytes
+from interlock.ledger.merkle import leaf_hash
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import (
     RECEIPT,
@@ -36,6 +38,7 @@ from interlock.sharing.envelope import (
     sign_envelope,
     verify_envelope,
 )
+from interlock.sharing.outbox import sent_leaf
 from interlock.sharing.partners import partner_view
 from interlock.sharing.policy import decide_receive
 from interlock.store.schema_sharing import PartnerRow, ShareInboxRow
@@ -161,6 +164,7 @@ def _receive(
         reason=reason or None,
         received_at=now,
         via=via,
+        sender_leaf_hash=leaf_hash(leaf_bytes(sent_leaf(message, sha))).hex(),
     )
     session.add(row)
     session.flush()

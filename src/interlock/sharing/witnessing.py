@@ -98,15 +98,18 @@ def check_inclusion(ctx: SharingContext, message_id: str) -> InclusionCheck:
         ).scalar()
         if row is None:
             raise NotFoundError(f"no message {message_id} was received")
-        raw, sha, sender = row.envelope, row.envelope_sha256, row.sender
-    if not raw:
-        return InclusionCheck(
-            message_id, sender, detail="content erased at the end of the originator's retention"
-        )
-    message = Message.decode(Envelope.from_json(raw).payload)
+        raw, sha, sender, kept = row.envelope, row.envelope_sha256, row.sender, row.sender_leaf_hash
     result = InclusionCheck(message_id=message_id, sender=sender)
+    if raw:  # rebuilt from the message itself
+        hashed = leaf_hash(
+            leaf_bytes(sent_leaf(Message.decode(Envelope.from_json(raw).payload), sha))
+        )
+    elif kept:  # the content was erased at the end of the originator's retention (SG-31)
+        hashed = bytes.fromhex(kept)
+    else:
+        result.detail = "the message's content was erased and no leaf hash was kept"
+        return result
     partner = ctx.registry.get(sender)
-    hashed = leaf_hash(leaf_bytes(sent_leaf(message, sha)))
     base = partner.base_url + "/ledger"
     try:
         with httpx.Client(verify=partner.ssl_verify(), timeout=TIMEOUT) as http:

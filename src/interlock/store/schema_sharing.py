@@ -140,6 +140,9 @@ class ShareInboxRow(Base):
     via: Mapped[str] = mapped_column(String(8))  # push | pull
     corrected_by: Mapped[str | None] = mapped_column(String(36))
     leaf_index: Mapped[int | None] = mapped_column(Integer)
+    # the hash of the sender's ``sent`` leaf, rebuilt at receipt: inclusion in the sender's log
+    # stays provable after the content is erased (SG-31)
+    sender_leaf_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ShareRecipientRow(Base):

@@ -73,6 +73,7 @@ def upgrade() -> None:
         sa.Column("via", sa.String(length=8), nullable=False),
         sa.Column("corrected_by", sa.String(length=36), nullable=True),
         sa.Column("leaf_index", sa.Integer(), nullable=True),
+        sa.Column("sender_leaf_hash", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_share_inbox")),
         sa.UniqueConstraint("message_id", name=op.f("uq_share_inbox_message_id")),
         sa.UniqueConstraint("sender", "seq", name=op.f("uq_share_inbox_sender_seq")),
