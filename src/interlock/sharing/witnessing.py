@@ -4,10 +4,11 @@ and a received message can be proved to be in its sender's log.
 - :func:`node_witness`: this node as a witness (C2SP tlog-witness) of every registered
   partner's log, keyed by the origin and checkpoint key the registry holds.
 - :func:`cosign_latest`: ask every active partner to cosign this node's newest checkpoint.
-- :func:`check_inclusion`: fetch the sender's checkpoint, check its signature, check that it
-  is consistent with the last checkpoint of that log this node cosigned as a witness (an
-  inconsistency raises an alarm), then fetch and verify the inclusion proof of the ``sent``
-  leaf the receiver rebuilds from the message itself.
+- :func:`check_inclusion`: fetch the sender's checkpoint and check its signature; witness it
+  (cosign it only if it extends the checkpoint of that log this node last cosigned; a fork or
+  a bad proof raises an alarm); then fetch and verify the inclusion proof of the ``sent``
+  leaf the receiver rebuilds from the message (or kept from it at receipt). The proof counts
+  only against a checkpoint cosigned by this node or by a partner it trusts.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from sqlalchemy import select
 
 from interlock.errors import NotFoundError
 from interlock.ledger.leaves import leaf_bytes
-from interlock.ledger.merkle import leaf_hash, verify_consistency, verify_inclusion
+from interlock.ledger.merkle import leaf_hash, verify_inclusion
 from interlock.ledger.note import Checkpoint, NoteError, parse_note
 from interlock.ledger.witness import (
+    AddCheckpoint,
     AlarmKind,
     CosignOutcome,
     Witness,
@@ -128,33 +130,42 @@ def check_inclusion(ctx: SharingContext, message_id: str) -> InclusionCheck:
                 p.witness_key for p in ctx.registry.all() if p.name != sender
             ]
             result.cosigned_by = [w.name for w in witnesses if note.verified_by(w)]
-            witnessed = node_witness(ctx).latest(partner.log_origin)
-            if witnessed is not None and witnessed.size > 0:
-                if checkpoint.size < witnessed.size:
-                    result.consistent_with_witnessed = False
-                else:
-                    proof = _hashes(
-                        http.get(
-                            base + "/proof/consistency",
-                            params={"first": witnessed.size, "second": checkpoint.size},
-                        )
-                        .raise_for_status()
-                        .json()
+            witness = node_witness(ctx)
+            witnessed = witness.latest(partner.log_origin)
+            old = witnessed.size if witnessed is not None else 0
+            if checkpoint.size < old:
+                record_alarm(
+                    ctx.store.sessions, partner.log_origin, AlarmKind.INCONSISTENT,
+                    f"checkpoint of size {checkpoint.size} is older than the one of size {old} "
+                    "this node cosigned", text,
+                )  # fmt: skip
+                result.consistent_with_witnessed = False
+                result.detail = "the sender's log went back on what was witnessed"
+                return result
+            proof: list[bytes] = []
+            if 0 < old < checkpoint.size:
+                proof = _hashes(
+                    http.get(
+                        base + "/proof/consistency",
+                        params={"first": old, "second": checkpoint.size},
                     )
-                    result.consistent_with_witnessed = verify_consistency(
-                        witnessed.size, checkpoint.size, proof, witnessed.root, checkpoint.root
-                    )
-                if not result.consistent_with_witnessed:
-                    record_alarm(
-                        ctx.store.sessions,
-                        partner.log_origin,
-                        AlarmKind.INCONSISTENT,
-                        f"checkpoint of size {checkpoint.size} does not extend the one of size "
-                        f"{witnessed.size} this node cosigned",
-                        text,
-                    )
-                    result.detail = "the sender's log is inconsistent with what was witnessed"
-                    return result
+                    .raise_for_status()
+                    .json()
+                )
+            # this node witnesses the checkpoint itself: it cosigns only if the checkpoint
+            # extends the one it last cosigned, and raises an alarm on a fork or a bad proof
+            witnessing = witness.add_checkpoint(AddCheckpoint(old, proof, text).render())
+            if witnessing.status == 200:
+                result.consistent_with_witnessed = True
+                if ctx.identity.witness.name not in result.cosigned_by:
+                    result.cosigned_by.append(ctx.identity.witness.name)
+            elif witnessing.status == 422 or (witnessing.status == 409 and checkpoint.size == old):
+                result.consistent_with_witnessed = False
+                result.detail = "the sender's log is inconsistent with what was witnessed"
+                return result
+            if not result.cosigned_by:
+                result.detail = "no witness this node trusts cosigned the sender's checkpoint"
+                return result
             answer = http.get(
                 base + "/proof/inclusion",
                 params={"leaf_hash": hashed.hex(), "size": checkpoint.size},
