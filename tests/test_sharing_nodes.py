@@ -173,6 +173,8 @@ def _three_nodes(tmp_path: Path, urls: dict[str, str | None]) -> Iterator[dict[s
         yield made
     finally:
         for node in made.values():
+            node.ctx.close_links()  # idle keep-alive links would hold the servers' shutdown
+        for node in made.values():
             node.server.stop()
 
 

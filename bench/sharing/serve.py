@@ -40,6 +40,7 @@ def main(argv: list[str]) -> None:
         access_log=False,
         ssl_certfile=str(identity.tls_cert_path),
         ssl_keyfile=str(identity.tls_key_path),
+        timeout_graceful_shutdown=5,  # as `interlock serve`: partners' idle links don't hold it
     )
 
 

@@ -309,7 +309,15 @@ def serve(
         identity = node_identity(settings)
         cert, key = str(identity.tls_cert_path), str(identity.tls_key_path)
     app = create_app(settings, serving=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", ssl_certfile=cert, ssl_keyfile=key)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        ssl_certfile=cert,
+        ssl_keyfile=key,
+        timeout_graceful_shutdown=5,  # a partner's idle keep-alive link must not hold it up
+    )
 
 
 @app.command()

@@ -394,6 +394,7 @@ def push() -> None:
     try:
         result = push_once(ctx)
     finally:
+        ctx.close_links()
         ctx.store.dispose()
     out.print(f"delivered {result.delivered}, rejected {result.rejected}, failed {result.failed}")
     for error in result.errors:

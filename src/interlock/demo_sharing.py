@@ -160,6 +160,8 @@ def share_with_partner(out: Console, settings: Settings, list_name: str) -> Shar
             highlight=False,
         )
     finally:
+        for app in apps.values():
+            app.state.sharing.close_links()
         for server in servers:
             server.stop()
         for app in apps.values():

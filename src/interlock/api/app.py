@@ -79,6 +79,7 @@ def create_app(
         finally:
             if _app.state.sharing_worker is not None:
                 _app.state.sharing_worker.stop()
+            sharing.close_links()
             if worker is not None:
                 worker.stop()
             store.dispose()

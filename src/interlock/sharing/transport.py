@@ -25,6 +25,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -56,6 +57,7 @@ PULL_PAGE = 200
 BACKOFF_FIRST = 0.5
 BACKOFF_MAX = 30.0
 TIMEOUT = 10.0
+PUSH_THREADS = 8
 
 
 def _now() -> datetime:
@@ -178,8 +180,23 @@ def push_once(ctx: SharingContext, *, now: datetime | None = None) -> PushResult
             .where(ShareOutboxRow.status == PENDING)
             .distinct()
         ).scalars().all()  # fmt: skip
-    for name in due:
-        _push_partner(ctx, name, now, result)
+    if len(due) <= 1:
+        for name in due:
+            _push_partner(ctx, name, now, result)
+        return result
+    # partners are independent: push to them at once, each in order, each on its own link
+    parts = [PushResult() for _ in due]
+    with ThreadPoolExecutor(max_workers=min(PUSH_THREADS, len(due))) as pool:
+        list(
+            pool.map(
+                lambda job: _push_partner(ctx, job[0], now, job[1]), zip(due, parts, strict=True)
+            )
+        )
+    for part in parts:
+        result.delivered += part.delivered
+        result.rejected += part.rejected
+        result.failed += part.failed
+        result.errors += part.errors
     return result
 
 
@@ -193,27 +210,27 @@ def _push_partner(ctx: SharingContext, name: str, now: datetime, result: PushRes
         ).scalars().all()  # fmt: skip
     if not rows or (rows[0].next_attempt_at and rows[0].next_attempt_at > now):
         return
-    with _client(partner) as client:
-        for row in rows:
-            try:
-                response = client.post(
-                    partner.base_url + INBOX_PATH,
-                    content=row.envelope,
-                    headers={"Content-Type": "application/json"},
-                )
-                if response.status_code != 200:
-                    raise RefusedError(f"HTTP {response.status_code}: {response.text[:200]}")
-                receipt = check_receipt(partner, row, response.content)
-            except (httpx.HTTPError, InterlockError) as err:
-                _failed(ctx, row.id, str(err) or type(err).__name__, now)
-                result.failed += 1
-                result.errors.append(f"{name} #{row.seq}: {err}")
-                return
-            _delivered(ctx, row.id, receipt, response.content, now)
-            if receipt.status is ReceiptStatus.REJECTED:
-                result.rejected += 1
-            else:
-                result.delivered += 1
+    client = ctx.link(partner.name, partner.base_url, partner.tls_cert, partner.ssl_verify)
+    for row in rows:
+        try:
+            response = client.post(
+                partner.base_url + INBOX_PATH,
+                content=row.envelope,
+                headers={"Content-Type": "application/json"},
+            )
+            if response.status_code != 200:
+                raise RefusedError(f"HTTP {response.status_code}: {response.text[:200]}")
+            receipt = check_receipt(partner, row, response.content)
+        except (httpx.HTTPError, InterlockError) as err:
+            _failed(ctx, row.id, str(err) or type(err).__name__, now)
+            result.failed += 1
+            result.errors.append(f"{name} #{row.seq}: {err}")
+            return
+        _delivered(ctx, row.id, receipt, response.content, now)
+        if receipt.status is ReceiptStatus.REJECTED:
+            result.rejected += 1
+        else:
+            result.delivered += 1
 
 
 def _failed(ctx: SharingContext, row_id: int, error: str, now: datetime) -> None:
