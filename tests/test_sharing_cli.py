@@ -131,19 +131,41 @@ def test_two_operators_register_each_other_and_share_a_list(
     try:
         pushed = alpha("share", "push")
         assert "delivered 1, rejected 0, failed 0" in pushed.output
+        got = json.loads(bravo("share", "inbox", "--json", "--as", "lena").output)
+        assert [(m["sender"], m["kind"], m["status"]) for m in got] == [
+            ("alpha", "watchlist-entry", "accepted")
+        ]
+        assert _held(bravo) == ["NS-1"]
+        # a revocation, then a correction of the first message, each pushed and applied
+        alpha(
+            "share", "revoke", SOUGHT.name, "NS-1", "--reason", "delisted on appeal",
+            "--purpose", "serious-crime", "--as", "lena",
+        )  # fmt: skip
+        assert "delivered 1" in alpha("share", "push").output
+        assert _held(bravo) == []
+        first = got[0]["message_id"]
+        corrected = alpha(
+            "share", "correct", first, "--reason", "the entry was listed in error",
+            "--purpose", "serious-crime", "--as", "lena",
+        )  # fmt: skip
+        assert list(json.loads(corrected.output)["sent"]) == ["bravo"]
+        assert "delivered 1" in alpha("share", "push").output
     finally:
         server.stop()
-    got = json.loads(bravo("share", "inbox", "--json", "--as", "lena").output)
-    assert [(m["sender"], m["kind"], m["status"]) for m in got] == [
-        ("alpha", "watchlist-entry", "accepted")
+    kinds = [
+        m["kind"] for m in json.loads(bravo("share", "inbox", "--json", "--as", "lena").output)
     ]
-    store = Store.from_settings(bravo.settings())
+    assert kinds == ["correction", "watchlist-revocation", "watchlist-entry"]  # newest first
+    # alpha: registry (partner, agreement, suspended, resumed), then sent and receipt x 3;
+    # bravo: registry (partner, agreement), then received and receipt-sent x 3
+    for op, leaves in ((alpha, 10), (bravo, 8)):
+        assert op("ledger", "verify").output.startswith(f"ledger intact: {leaves} leaves")
+
+
+def _held(op: Operator) -> list[str]:
+    store = Store.from_settings(op.settings())
     try:
         held = store.watchlists.active_entries("partner:alpha:National sought", date.today())
-        assert [e.entry_id for e in held] == ["NS-1"]
+        return [e.entry_id for e in held]
     finally:
         store.dispose()
-    # alpha: registry (partner, agreement, suspended, resumed), sent, receipt;
-    # bravo: registry (partner, agreement), received, receipt-sent
-    for op, leaves in ((alpha, 6), (bravo, 4)):
-        assert op("ledger", "verify").output.startswith(f"ledger intact: {leaves} leaves")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -28,7 +30,10 @@ from interlock.sharing.envelope import Onward
 from interlock.sharing.kinds import TLP
 
 if TYPE_CHECKING:
+    from interlock.access.purpose import AccessPurpose
+    from interlock.access.roles import Principal
     from interlock.sharing.context import SharingContext
+    from interlock.sharing.service import SharingService
 
 partners_app = typer.Typer(
     help="The partner registry: identity cards, agreements, sharing groups.",
@@ -56,6 +61,22 @@ def _context() -> SharingContext:
 
     settings = get_settings()
     return SharingContext.of(Store.from_settings(settings), settings)
+
+
+@contextmanager
+def _acting(
+    as_user: str | None, purpose: str | None, reason: str | None
+) -> Iterator[tuple[SharingService, Principal, AccessPurpose]]:
+    """The node's sharing service, the signed-in principal and the stated purpose; the store
+    is closed afterwards."""
+    from interlock.sharing.service import SharingService
+
+    ctx = _context()
+    try:
+        yield SharingService(ctx), cli_principal(ctx.store, as_user), cli_purpose(purpose, reason)
+    finally:
+        ctx.close_links()
+        ctx.store.dispose()
 
 
 def _emit(data: Any) -> None:
@@ -234,21 +255,16 @@ def publish(
     as_user: AsOption = None,
 ) -> None:
     """Send partners the list's entries they lack, and revocations of delisted ones."""
-    from interlock.sharing.service import ShareOptions, SharingService
+    from interlock.sharing.service import ShareOptions
 
-    ctx = _context()
-    try:
-        principal = cli_principal(ctx.store, as_user)
-        access = cli_purpose(purpose, access_reason or reason)
-        options = ShareOptions(
-            tlp=TLP(tlp), onward=Onward(onward), consent=tuple(consent or ()),
-            max_hops=max_hops, retention_days=retention_days, group=group_name,
-        )  # fmt: skip
-        result = SharingService(ctx).publish_list(
+    options = ShareOptions(
+        tlp=TLP(tlp), onward=Onward(onward), consent=tuple(consent or ()), max_hops=max_hops,
+        retention_days=retention_days, group=group_name,
+    )  # fmt: skip
+    with _acting(as_user, purpose, access_reason or reason) as (service, principal, access):
+        result = service.publish_list(
             principal, access, list_name, to=to or [], reason=reason, options=options
         )
-    finally:
-        ctx.store.dispose()
     for name, sent in result["sent"].items():
         out.print(
             f"{name}: {sent['entries']} entries, {sent['revocations']} revocations"
@@ -265,17 +281,8 @@ def revoke(
     as_user: AsOption = None,
 ) -> None:
     """Revoke one entry at every partner that holds it."""
-    from interlock.sharing.service import SharingService
-
-    ctx = _context()
-    try:
-        result = SharingService(ctx).revoke_entry(
-            cli_principal(ctx.store, as_user), cli_purpose(purpose, reason), list_name,
-            entry_id, reason=reason,
-        )  # fmt: skip
-    finally:
-        ctx.store.dispose()
-    _emit(result)
+    with _acting(as_user, purpose, reason) as (service, principal, access):
+        _emit(service.revoke_entry(principal, access, list_name, entry_id, reason=reason))
 
 
 @share_app.command("sighting")
@@ -289,16 +296,11 @@ def sighting(
     as_user: AsOption = None,
 ) -> None:
     """Tell partners a confirmed alert's person was seen (after source confirmation)."""
-    from interlock.sharing.service import SharingService
-
-    ctx = _context()
-    try:
-        ids = SharingService(ctx).send_sighting(
-            cli_principal(ctx.store, as_user), cli_purpose(purpose, reason), alert_id,
-            to=to or [], group=group_name, reason=reason, tlp=TLP(tlp),
+    with _acting(as_user, purpose, reason) as (service, principal, access):
+        ids = service.send_sighting(
+            principal, access, alert_id, to=to or [], group=group_name, reason=reason,
+            tlp=TLP(tlp),
         )  # fmt: skip
-    finally:
-        ctx.store.dispose()
     _emit({"messages": ids})
 
 
@@ -310,17 +312,8 @@ def correct(
     as_user: AsOption = None,
 ) -> None:
     """What a message shared proved wrong: revoke it at every recipient (SG-43)."""
-    from interlock.sharing.service import SharingService
-
-    ctx = _context()
-    try:
-        sent = SharingService(ctx).correct(
-            cli_principal(ctx.store, as_user), cli_purpose(purpose, reason), message_id,
-            reason=reason,
-        )  # fmt: skip
-    finally:
-        ctx.store.dispose()
-    _emit({"sent": sent})
+    with _acting(as_user, purpose, reason) as (service, principal, access):
+        _emit({"sent": service.correct(principal, access, message_id, reason=reason)})
 
 
 @share_app.command("confirm-source")
@@ -334,16 +327,10 @@ def confirm_source(
     as_user: AsOption = None,
 ) -> None:
     """Answer a partner's hit notification on one of this node's entries (SG-19)."""
-    from interlock.sharing.service import SharingService
-
-    ctx = _context()
-    try:
-        sent = SharingService(ctx).confirm_source(
-            cli_principal(ctx.store, as_user), cli_purpose(purpose, reason), message_id,
-            confirmed=not not_confirmed, reason=reason,
-        )  # fmt: skip
-    finally:
-        ctx.store.dispose()
+    with _acting(as_user, purpose, reason) as (service, principal, access):
+        sent = service.confirm_source(
+            principal, access, message_id, confirmed=not not_confirmed, reason=reason
+        )
     out.print(f"answer queued as message {sent}")
 
 
