@@ -397,6 +397,7 @@ def pull() -> None:
     try:
         result = pull_all(ctx)
     finally:
+        ctx.close_links()
         ctx.store.dispose()
     out.print(
         f"received {result.received}, duplicates {result.duplicates}, rejected {result.rejected}"
@@ -416,6 +417,7 @@ def verify(
     try:
         result = check_inclusion(ctx, message_id)
     finally:
+        ctx.close_links()
         ctx.store.dispose()
     _emit(result.to_dict())
     if not result.ok:

@@ -5,7 +5,6 @@ offers these with the list operations."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,6 +26,7 @@ from interlock.sharing.stix import (
     bundle,
     entry_identity_id,
     node_identity_object,
+    object_id,
     sighting,
     timestamp,
     traveller_identity,
@@ -239,12 +239,14 @@ class HitSharing:
             note = {
                 "type": "note",
                 "spec_version": "2.1",
-                "id": f"note--{_uuid5(self.ctx.name, message_id)}",
+                "id": object_id(
+                    "note", node=self.ctx.name, kind="source-confirmation", local_id=message_id
+                ),
                 "created": timestamp(now),
                 "modified": timestamp(now),
                 "content": ("confirmed" if confirmed else "not confirmed") + f": {text}",
                 "object_refs": [str(s["id"]) for s in sightings]
-                or [f"identity--{_uuid5('x', message_id)}"],
+                or [object_id("identity", node=row.sender, kind="message", local_id=message_id)],
                 "object_marking_refs": sightings[0].get("object_marking_refs", [])
                 if sightings
                 else [],
@@ -363,11 +365,6 @@ def own_terms(
         source_confirmation_required=source_confirmation_required,
         group=group,
     )
-
-
-def _uuid5(node: str, local: str) -> str:
-
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"interlock:{node}:{local}"))
 
 
 def _flight_facts(

@@ -12,7 +12,6 @@ after the commit still delivers, and a rolled-back decision sends nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +23,7 @@ from interlock.audit.log import AuditEvent, Outcome, record
 from interlock.errors import ForbiddenError
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import SHARE, Message, Terms, new_message_id, sign_envelope
+from interlock.sharing.jsonfields import canonical_json
 from interlock.sharing.kinds import ShareKind
 from interlock.sharing.partners import partner_row, partner_view
 from interlock.sharing.policy import decide_send
@@ -64,14 +64,12 @@ class Outgoing:
     collection: str | None = None
 
 
-def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def object_digest(obj: dict[str, Any]) -> str:
     """SHA-256 of an object as sent, ``modified`` left out: the same record built again has the
     same digest, so publishing sends only what changed."""
-    return hashlib.sha256(canonical({k: v for k, v in obj.items() if k != "modified"})).hexdigest()
+    return hashlib.sha256(
+        canonical_json({k: v for k, v in obj.items() if k != "modified"})
+    ).hexdigest()
 
 
 def object_digests(content: dict[str, Any]) -> dict[str, str]:

@@ -34,6 +34,7 @@ from interlock.sharing.identity import (
     envelope_key_id,
     log_origin,
 )
+from interlock.sharing.jsonfields import canonical_json
 from interlock.sharing.kinds import TLP, ShareKind
 from interlock.sharing.policy import Agreement, SharingGroup
 from interlock.store.schema_sharing import AgreementRow, PartnerRow, SharingGroupRow
@@ -102,12 +103,8 @@ def agreement_dict(agreement: Agreement) -> dict[str, Any]:
     }
 
 
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
 def _digest(value: Any) -> str:
-    return hashlib.sha256(_canonical(value)).hexdigest()
+    return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
 def _now() -> datetime:
@@ -344,7 +341,7 @@ class PartnerRegistry:
             body = {"name": name, "version": version, "members": member_set}
             envelope = sign_envelope(
                 GROUP_PAYLOAD_TYPE,
-                _canonical(body),
+                canonical_json(body),
                 self._identity.envelope,
                 self._identity.envelope_key_id,
             )

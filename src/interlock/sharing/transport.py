@@ -150,10 +150,6 @@ class PushResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _client(partner: Partner) -> httpx.Client:
-    return httpx.Client(verify=partner.ssl_verify(), timeout=TIMEOUT)
-
-
 def check_receipt(partner: Partner, row: ShareOutboxRow, body: bytes) -> Receipt:
     """The partner's signed receipt for ``row``; RefusedError when it is not one."""
     envelope = Envelope.from_json(body)
@@ -290,36 +286,36 @@ def pull_from(ctx: SharingContext, name: str) -> PullResult:
     with ctx.store.sessions() as session:
         partner = partner_view(session, partner_row(session, name))
     after = partner.in_seq
-    with _client(partner) as client:
-        while True:
+    client = ctx.link(partner.name, partner.base_url, partner.tls_cert, partner.ssl_verify)
+    while True:
+        try:
+            response = client.get(
+                partner.base_url + FEED_PATH,
+                params={"after": after},
+                headers=pull_headers(ctx, name, after),
+            )
+            response.raise_for_status()
+            page = response.json()
+        except (httpx.HTTPError, ValueError) as err:
+            result.errors.append(f"{name}: {err}")
+            return result
+        envelopes = page.get("envelopes", [])
+        for encoded in envelopes:
             try:
-                response = client.get(
-                    partner.base_url + FEED_PATH,
-                    params={"after": after},
-                    headers=pull_headers(ctx, name, after),
-                )
-                response.raise_for_status()
-                page = response.json()
-            except (httpx.HTTPError, ValueError) as err:
+                got = receive(ctx, base64.b64decode(encoded), via="pull")
+            except InterlockError as err:
                 result.errors.append(f"{name}: {err}")
-                return result
-            envelopes = page.get("envelopes", [])
-            for encoded in envelopes:
-                try:
-                    got = receive(ctx, base64.b64decode(encoded), via="pull")
-                except InterlockError as err:
-                    result.errors.append(f"{name}: {err}")
-                    continue
-                if got.status is ReceiptStatus.DUPLICATE:
-                    result.duplicates += 1
-                elif got.status is ReceiptStatus.REJECTED:
-                    result.rejected += 1
-                else:
-                    result.received += 1
-            if len(envelopes) < PULL_PAGE:
-                return result
-            with ctx.store.sessions() as session:
-                after = max(after + len(envelopes), partner_row(session, name).in_seq)
+                continue
+            if got.status is ReceiptStatus.DUPLICATE:
+                result.duplicates += 1
+            elif got.status is ReceiptStatus.REJECTED:
+                result.rejected += 1
+            else:
+                result.received += 1
+        if len(envelopes) < PULL_PAGE:
+            return result
+        with ctx.store.sessions() as session:
+            after = max(after + len(envelopes), partner_row(session, name).in_seq)
 
 
 def pull_all(ctx: SharingContext) -> PullResult:

@@ -114,66 +114,66 @@ def check_inclusion(ctx: SharingContext, message_id: str) -> InclusionCheck:
     partner = ctx.registry.get(sender)
     base = partner.base_url + "/ledger"
     try:
-        with httpx.Client(verify=partner.ssl_verify(), timeout=TIMEOUT) as http:
-            text = http.get(base + "/checkpoint").raise_for_status().text
-            try:
-                note = parse_note(text)
-                checkpoint = Checkpoint.parse(note.text)
-            except NoteError as err:
-                result.detail = f"the sender's checkpoint is not a signed note: {err}"
-                return result
-            if checkpoint.origin != partner.log_origin or not note.verified_by(partner.log_key):
-                result.detail = "the checkpoint is not signed with the sender's log key"
-                return result
-            result.checkpoint_size = checkpoint.size
-            witnesses = [ctx.identity.witness.verifier] + [
-                p.witness_key for p in ctx.registry.all() if p.name != sender
-            ]
-            result.cosigned_by = [w.name for w in witnesses if note.verified_by(w)]
-            witness = node_witness(ctx)
-            witnessed = witness.latest(partner.log_origin)
-            old = witnessed.size if witnessed is not None else 0
-            if checkpoint.size < old:
-                record_alarm(
-                    ctx.store.sessions, partner.log_origin, AlarmKind.INCONSISTENT,
-                    f"checkpoint of size {checkpoint.size} is older than the one of size {old} "
-                    "this node cosigned", text,
-                )  # fmt: skip
-                result.consistent_with_witnessed = False
-                result.detail = "the sender's log went back on what was witnessed"
-                return result
-            proof: list[bytes] = []
-            if 0 < old < checkpoint.size:
-                proof = _hashes(
-                    http.get(
-                        base + "/proof/consistency",
-                        params={"first": old, "second": checkpoint.size},
-                    )
-                    .raise_for_status()
-                    .json()
+        http = ctx.link(partner.name, partner.base_url, partner.tls_cert, partner.ssl_verify)
+        text = http.get(base + "/checkpoint").raise_for_status().text
+        try:
+            note = parse_note(text)
+            checkpoint = Checkpoint.parse(note.text)
+        except NoteError as err:
+            result.detail = f"the sender's checkpoint is not a signed note: {err}"
+            return result
+        if checkpoint.origin != partner.log_origin or not note.verified_by(partner.log_key):
+            result.detail = "the checkpoint is not signed with the sender's log key"
+            return result
+        result.checkpoint_size = checkpoint.size
+        witnesses = [ctx.identity.witness.verifier] + [
+            p.witness_key for p in ctx.registry.all() if p.name != sender
+        ]
+        result.cosigned_by = [w.name for w in witnesses if note.verified_by(w)]
+        witness = node_witness(ctx)
+        witnessed = witness.latest(partner.log_origin)
+        old = witnessed.size if witnessed is not None else 0
+        if checkpoint.size < old:
+            record_alarm(
+                ctx.store.sessions, partner.log_origin, AlarmKind.INCONSISTENT,
+                f"checkpoint of size {checkpoint.size} is older than the one of size {old} "
+                "this node cosigned", text,
+            )  # fmt: skip
+            result.consistent_with_witnessed = False
+            result.detail = "the sender's log went back on what was witnessed"
+            return result
+        proof: list[bytes] = []
+        if 0 < old < checkpoint.size:
+            proof = _hashes(
+                http.get(
+                    base + "/proof/consistency",
+                    params={"first": old, "second": checkpoint.size},
                 )
-            # this node witnesses the checkpoint itself: it cosigns only if the checkpoint
-            # extends the one it last cosigned, and raises an alarm on a fork or a bad proof
-            witnessing = witness.add_checkpoint(AddCheckpoint(old, proof, text).render())
-            if witnessing.status == 200:
-                result.consistent_with_witnessed = True
-                if ctx.identity.witness.name not in result.cosigned_by:
-                    result.cosigned_by.append(ctx.identity.witness.name)
-            elif witnessing.status == 422 or (witnessing.status == 409 and checkpoint.size == old):
-                result.consistent_with_witnessed = False
-                result.detail = "the sender's log is inconsistent with what was witnessed"
-                return result
-            if not result.cosigned_by:
-                result.detail = "no witness this node trusts cosigned the sender's checkpoint"
-                return result
-            answer = http.get(
-                base + "/proof/inclusion",
-                params={"leaf_hash": hashed.hex(), "size": checkpoint.size},
+                .raise_for_status()
+                .json()
             )
-            if answer.status_code == 404:
-                result.detail = "the sender's log does not hold the message's leaf"
-                return result
-            body = answer.raise_for_status().json()
+        # this node witnesses the checkpoint itself: it cosigns only if the checkpoint
+        # extends the one it last cosigned, and raises an alarm on a fork or a bad proof
+        witnessing = witness.add_checkpoint(AddCheckpoint(old, proof, text).render())
+        if witnessing.status == 200:
+            result.consistent_with_witnessed = True
+            if ctx.identity.witness.name not in result.cosigned_by:
+                result.cosigned_by.append(ctx.identity.witness.name)
+        elif witnessing.status == 422 or (witnessing.status == 409 and checkpoint.size == old):
+            result.consistent_with_witnessed = False
+            result.detail = "the sender's log is inconsistent with what was witnessed"
+            return result
+        if not result.cosigned_by:
+            result.detail = "no witness this node trusts cosigned the sender's checkpoint"
+            return result
+        answer = http.get(
+            base + "/proof/inclusion",
+            params={"leaf_hash": hashed.hex(), "size": checkpoint.size},
+        )
+        if answer.status_code == 404:
+            result.detail = "the sender's log does not hold the message's leaf"
+            return result
+        body = answer.raise_for_status().json()
     except (httpx.HTTPError, ValueError) as err:
         result.detail = f"could not reach the sender's log: {err}"
         return result
