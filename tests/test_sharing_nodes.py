@@ -412,6 +412,42 @@ def test_a_partner_down_and_back_receives_everything_once(any_nodes: dict[str, N
     }
 
 
+def test_a_partner_that_pulls_restarts_the_back_off(nodes: dict[str, Node]) -> None:
+    """Failed pushes earn a growing wait; a pull from the partner shows it is up, so its
+    messages are due at once and a push that still fails waits the first step again."""
+    from interlock.sharing.transport import BACKOFF_FIRST, push_once
+
+    alpha, charlie = nodes["alpha"], nodes["charlie"]
+    _alpha_lists(alpha)
+    alpha.app.state.sharing_worker.stop()  # this test drives alpha's pushes itself
+    charlie.server.stop()
+    sent = _publish(alpha, ["charlie"])["sent"]["charlie"]["message"]
+    clock, waits = datetime.now(UTC), []
+    for _ in range(5):
+        assert push_once(alpha.ctx, now=clock).failed == 1
+        row = alpha.outbox()[0]
+        waits.append((row.next_attempt_at - clock).total_seconds())
+        clock = row.next_attempt_at
+    assert waits == [0.5, 1, 2, 4, 8]
+    assert (row.attempts, row.failures) == (5, 5)
+    charlie.server.start()  # charlie pulls from every partner when it starts
+    wait_for(lambda: any(r.message_id == sent for r in charlie.inbox()), what="charlie's pull")
+    row = alpha.outbox()[0]
+    assert (row.status, row.attempts, row.failures) == ("pending", 5, 0)
+    assert row.next_attempt_at <= datetime.now(UTC)
+    # a push that fails now (say the partner pulled before it listened) waits the first step
+    charlie.server.stop()
+    now = datetime.now(UTC)
+    assert push_once(alpha.ctx, now=now).failed == 1
+    row = alpha.outbox()[0]
+    assert row.next_attempt_at == now + timedelta(seconds=BACKOFF_FIRST)
+    charlie.server.start()
+    result = push_once(alpha.ctx, now=row.next_attempt_at)
+    assert result.delivered == 1, result.errors
+    assert alpha.outbox()[0].receipt["status"] == "duplicate"  # it had it already, by pull
+    assert [r.message_id for r in charlie.inbox()] == [sent]
+
+
 def test_pull_catch_up_fills_a_gap(nodes: dict[str, Node]) -> None:
     alpha, bravo = nodes["alpha"], nodes["bravo"]
     _alpha_lists(alpha)

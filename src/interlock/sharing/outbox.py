@@ -172,6 +172,7 @@ def enqueue(
                 envelope_sha256=sha,
                 status=PENDING,
                 attempts=0,
+                failures=0,
                 next_attempt_at=now,
                 created_by=actor,
                 created_at=now,

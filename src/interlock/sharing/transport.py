@@ -64,9 +64,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def backoff(attempts: int) -> float:
-    """Seconds before the next push after ``attempts`` failed ones: 0.5, 1, 2 … at most 30."""
-    return float(min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** max(0, attempts - 1)))
+def backoff(failures: int) -> float:
+    """Seconds before the next push after ``failures`` failed ones: 0.5, 1, 2 … at most 30."""
+    return float(min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** max(0, failures - 1)))
 
 
 # -- pull requests are signed -------------------------------------------------------------
@@ -127,7 +127,10 @@ def feed(ctx: SharingContext, partner: str, after: int, limit: int = PULL_PAGE) 
 def partner_is_back(ctx: SharingContext, partner: str, now: datetime | None = None) -> int:
     """A partner that pulls is up: its pending messages are due now instead of at the end of
     their back-off (they will be answered as duplicates of what it just pulled, which marks
-    them delivered). The number of messages made due."""
+    them delivered), and the back-off starts again from its first step, so a push that still
+    fails (the partner pulls while it is starting, before it listens) is retried in half a
+    second rather than after the long wait its earlier failures had earned. The number of
+    messages made due."""
     with ctx.store.sessions.begin() as session:
         rows = session.execute(
             select(ShareOutboxRow).where(
@@ -136,6 +139,7 @@ def partner_is_back(ctx: SharingContext, partner: str, now: datetime | None = No
         ).scalars().all()  # fmt: skip
         for row in rows:
             row.next_attempt_at = now or _now()
+            row.failures = 0
         return len(rows)
 
 
@@ -235,8 +239,9 @@ def _failed(ctx: SharingContext, row_id: int, error: str, now: datetime) -> None
         if row is None or row.status != PENDING:
             return
         row.attempts += 1
+        row.failures += 1
         row.last_error = error[:500]
-        row.next_attempt_at = now + timedelta(seconds=backoff(row.attempts))
+        row.next_attempt_at = now + timedelta(seconds=backoff(row.failures))
 
 
 def _delivered(
