@@ -146,6 +146,10 @@ class ShareInboxRow(Base):
     # the hash of the sender's ``sent`` leaf, rebuilt at receipt: inclusion in the sender's log
     # stays provable after the content is erased (SG-31)
     sender_leaf_hash: Mapped[str | None] = mapped_column(String(64))
+    # the case a hit notification on one of this node's entries opened here
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ShareRecipientRow(Base):
@@ -174,6 +178,8 @@ class PartnerListRow(Base):
     retention_until: Mapped[date | None] = mapped_column(Date)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # DSSE envelope: the originator's signature over these terms (travels when forwarded)
+    origin_seal: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class SourceConfirmationRow(Base):
