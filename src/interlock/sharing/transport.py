@@ -337,9 +337,11 @@ def pull_all(ctx: SharingContext) -> PullResult:
 
 
 class SharingWorker:
-    """The loop under ``interlock serve``: push due messages every ``push_interval``
-    seconds (at once when woken), pull from every partner every ``pull_interval`` seconds and
-    on start, collect witness cosignatures of new checkpoints."""
+    """The loops under ``interlock serve``. The sharing loop pushes due messages every
+    ``push_interval`` seconds (at once when woken) and pulls from every partner every
+    ``pull_interval`` seconds and on start. The witness loop, in a thread of its own, collects
+    the partners' cosignatures of this node's newest checkpoint whenever the log grew: a
+    witness that is slow or hangs delays no message."""
 
     def __init__(
         self,
@@ -354,8 +356,9 @@ class SharingWorker:
         self.pull_interval = pull_interval
         self.cosign = cosign
         self._wake = threading.Event()
+        self._witness_wake = threading.Event()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._pull_now: set[str] = set()
         self._lock = threading.Lock()
 
@@ -369,14 +372,20 @@ class SharingWorker:
         self._wake.set()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sharing", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, name="sharing", daemon=True)]
+        if self.cosign:
+            self._threads.append(
+                threading.Thread(target=self._witness_run, name="witnessing", daemon=True)
+            )
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        self._witness_wake.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
 
     def _run(self) -> None:
         last_pull = 0.0
@@ -392,11 +401,21 @@ class SharingWorker:
                     for name in sorted(asked):
                         pull_from(self.ctx, name)
                 push_once(self.ctx)
-                if self.cosign:
-                    from interlock.sharing.witnessing import cosign_latest
-
-                    cosign_latest(self.ctx)
             except Exception:  # the loop must survive a bad round; the next one retries
                 log.exception("sharing round failed")
+            self._witness_wake.set()  # the log may have grown (sent, received, receipts)
             self._wake.wait(self.push_interval)
             self._wake.clear()
+
+    def _witness_run(self) -> None:
+        from interlock.sharing.witnessing import cosign_latest
+
+        while not self._stop.is_set():
+            self._witness_wake.wait(max(self.push_interval, 1.0))
+            self._witness_wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                cosign_latest(self.ctx)
+            except Exception:  # as above: the next round retries
+                log.exception("witnessing round failed")

@@ -50,26 +50,24 @@ def node_witness(ctx: SharingContext) -> Witness:
     return Witness(ctx.store.sessions, ctx.identity.witness, known)
 
 
-def witness_endpoints(ctx: SharingContext) -> list[WitnessEndpoint]:
-    return [
-        WitnessEndpoint(
-            name=p.witness_key.name,
-            url=p.base_url + "/ledger",
-            verifier=p.witness_key,
-            verify=p.ssl_verify(),
-        )
-        for p in ctx.registry.all()
-        if p.active
-    ]
-
-
 def cosign_latest(ctx: SharingContext) -> list[CosignOutcome]:
     """Collect the partners' cosignatures of the newest checkpoint, when there is a log and
     it grew since the last round that every witness cosigned."""
     size = ctx.ledger.size()
     if size == 0 or size == ctx.cosigned_size:
         return []
-    outcomes = collect_cosignatures(ctx.ledger, witness_endpoints(ctx), timeout=TIMEOUT)
+    outcomes = []
+    for partner in ctx.registry.all():
+        if not partner.active:
+            continue
+        # over the partner's kept-open link: no TLS handshake per round
+        link = ctx.link(partner.name, partner.base_url, partner.tls_cert, partner.ssl_verify)
+        endpoint = WitnessEndpoint(
+            name=partner.witness_key.name,
+            url=partner.base_url + "/ledger",
+            verifier=partner.witness_key,
+        )
+        outcomes += collect_cosignatures(ctx.ledger, [endpoint], link)
     if all(o.status.value in ("cosigned", "already") for o in outcomes):
         ctx.cosigned_size = size
     return outcomes
