@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from interlock.errors import InterlockError
-from interlock.ledger.log import Ledger, b64
+from interlock.ledger.log import Ledger
+from interlock.ledger.proofs import b64
 from interlock.ledger.witness import alarms as read_alarms
 from interlock.settings import get_settings
 from interlock.sharing.identity import node_identity

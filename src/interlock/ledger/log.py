@@ -19,10 +19,8 @@ with signed C2SP checkpoints and the cosignatures of partner witnesses.
 
 from __future__ import annotations
 
-import base64
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -31,17 +29,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from interlock.errors import NotFoundError, RefusedError
 from interlock.ledger.leaves import leaf_bytes
-from interlock.ledger.merkle import EMPTY_ROOT, leaf_hash
+from interlock.ledger.merkle import leaf_hash
 from interlock.ledger.note import (
     Checkpoint,
-    Note,
-    NoteError,
     Signer,
     Verifier,
-    parse_note,
+    line_verifies,
     sign_note,
 )
+from interlock.ledger.proofs import ConsistencyProof, InclusionProof, SignedCheckpoint
 from interlock.ledger.tiles import HashTree, TileRef, entry_bundle, tile_bytes
+from interlock.ledger.verify import LedgerReport, verify_ledger
 from interlock.store.schema_ledger import (
     LedgerCheckpointRow,
     LedgerCosignatureRow,
@@ -53,97 +51,9 @@ from interlock.store.writer import insert_or_ignore as dialect_insert
 
 T = TypeVar("T")
 
-# -- checkpoints and the verification report ----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SignedCheckpoint:
-    """A stored checkpoint: the log-signed note and the witnesses' cosignature lines."""
-
-    size: int
-    root: bytes
-    note: str
-    at: datetime
-    cosignatures: tuple[str, ...] = ()
-
-    def render(self) -> str:
-        """The note with every cosignature line appended (what ``/checkpoint`` serves)."""
-        return self.note + "".join(self.cosignatures)
-
-
-def b64(digest: bytes) -> str:
-    return base64.b64encode(digest).decode()
-
-
-@dataclass(frozen=True, slots=True)
-class InclusionProof:
-    """Leaf ``index`` is in the tree of ``size`` leaves whose root is ``root``."""
-
-    index: int
-    size: int
-    leaf_hash: bytes
-    proof: list[bytes]
-    root: bytes
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, hashes in base64."""
-        return {
-            "index": self.index,
-            "size": self.size,
-            "leaf_hash": b64(self.leaf_hash),
-            "proof": [b64(h) for h in self.proof],
-            "root": b64(self.root),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ConsistencyProof:
-    """The tree of ``second`` leaves extends the tree of ``first`` leaves."""
-
-    first: int
-    second: int
-    proof: list[bytes]
-    first_root: bytes
-    second_root: bytes
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, hashes in base64."""
-        return {
-            "first": self.first,
-            "second": self.second,
-            "proof": [b64(h) for h in self.proof],
-            "first_root": b64(self.first_root),
-            "second_root": b64(self.second_root),
-        }
-
-
-@dataclass(slots=True)
-class LedgerReport:
-    """What :meth:`Ledger.verify` found; ``problems`` are ``(where, what)``."""
-
-    leaves: int = 0
-    head: int = 0
-    checkpoints: int = 0
-    cosignatures: int = 0
-    root: bytes = EMPTY_ROOT
-    problems: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _line_on(note: str, line: str, verifier: Verifier) -> bool:
-    """Whether the signature ``line`` is ``verifier``'s over the text of ``note``."""
-    try:
-        parsed = parse_note(note + line)
-    except NoteError:
-        return False
-    return Note(parsed.text, parsed.signatures[-1:]).verified_by(verifier)
 
 
 class Ledger:
@@ -349,7 +259,7 @@ class Ledger:
             row = session.get(LedgerCheckpointRow, size)
             if row is None:
                 raise NotFoundError(f"no checkpoint of {size} leaves was signed")
-            if not _line_on(row.note, line, verifier):
+            if not line_verifies(row.note, line, verifier):
                 raise RefusedError(
                     f"not a valid signature of {verifier.name} on checkpoint {size}",
                     location="cosignature",
@@ -389,95 +299,6 @@ class Ledger:
     # -- verification ---------------------------------------------------------------------------
 
     def verify(self) -> LedgerReport:
-        """Recompute every leaf hash, every checkpoint root, and check every signature."""
-        report = LedgerReport()
-        tree = HashTree()
-        with self.sessions() as session:
-            self._verify_leaves(session, tree, report)
-            head = session.scalar(select(LedgerHeadRow.size).where(LedgerHeadRow.id == 1))
-            report.head = head or 0
-            if report.head != report.leaves:
-                report.problems.append(
-                    ("log head", f"counts {report.head} leaves but {report.leaves} are stored")
-                )
-            report.root = tree.root()
-            notes = {
-                row.size: row.note
-                for row in session.scalars(
-                    select(LedgerCheckpointRow).order_by(LedgerCheckpointRow.size)
-                )
-            }
-            self._verify_checkpoints(notes, tree, report)
-            for row in session.scalars(select(LedgerCosignatureRow)):
-                report.cosignatures += 1
-                self._verify_cosignature(row, notes, report)
-        return report
-
-    @staticmethod
-    def _verify_leaves(session: Session, tree: HashTree, report: LedgerReport) -> None:
-        query = (
-            select(LedgerLeafRow.idx, LedgerLeafRow.hash, LedgerLeafRow.data)
-            .order_by(LedgerLeafRow.idx)
-            .execution_options(yield_per=20_000)
-        )
-        for idx, stored, data in session.execute(query):
-            report.leaves += 1
-            expected = len(tree)
-            if idx > expected:
-                report.problems.append(
-                    (f"leaf {expected}", f"leaves {expected} to {idx - 1} are missing")
-                )
-            elif idx < expected:
-                report.problems.append((f"leaf {idx}", "an index out of place"))
-            digest = leaf_hash(data)
-            if digest != stored:
-                report.problems.append((f"leaf {idx}", "its data does not match its leaf hash"))
-            tree.append_hash(digest)
-
-    def _verify_checkpoints(
-        self, notes: Mapping[int, str], tree: HashTree, report: LedgerReport
-    ) -> None:
-        intact = 0  # the largest checkpoint size the stored leaves still reproduce
-        for size, text in notes.items():
-            report.checkpoints += 1
-            where = f"checkpoint {size}"
-            try:
-                note = parse_note(text)
-                signed = Checkpoint.parse(note.text)
-            except (NoteError, ValueError) as err:  # ValueError: a size int() cannot read
-                report.problems.append((where, f"unreadable: {err}"))
-                continue
-            if not note.verified_by(self.signer.verifier):
-                report.problems.append((where, "the log's signature does not verify"))
-            if signed.origin != self.origin or signed.size != size:
-                report.problems.append((where, "its note names another origin or size"))
-            if signed.size > len(tree):
-                report.problems.append(
-                    (where, f"covers {signed.size} leaves, {len(tree)} are stored: leaves removed")
-                )
-            elif tree.root(signed.size) != signed.root:
-                report.problems.append(
-                    (
-                        where,
-                        "the stored leaves give another root: a leaf between index "
-                        f"{intact} and {signed.size - 1} was changed, removed or inserted",
-                    )
-                )
-            else:
-                intact = signed.size
-
-    @staticmethod
-    def _verify_cosignature(
-        row: LedgerCosignatureRow, notes: Mapping[int, str], report: LedgerReport
-    ) -> None:
-        where = f"cosignature of {row.witness} on checkpoint {row.size}"
-        try:
-            verifier = Verifier.parse(row.vkey)
-        except NoteError:
-            report.problems.append((where, "its witness key is unreadable"))
-            return
-        note = notes.get(row.size)
-        if note is None:
-            report.problems.append((where, "its checkpoint is gone"))
-        elif verifier.name != row.witness or not _line_on(note, row.line, verifier):
-            report.problems.append((where, "does not verify"))
+        """Recompute every leaf hash, every checkpoint root, and check every signature
+        (:func:`interlock.ledger.verify.verify_ledger`)."""
+        return verify_ledger(self)

@@ -249,3 +249,12 @@ class Checkpoint:
         if any(not line for line in extensions):
             raise NoteError("a checkpoint holds no blank line")
         return cls(origin, int(size), digest, tuple(extensions))
+
+
+def line_verifies(note: str, line: str, verifier: Verifier) -> bool:
+    """Whether the signature ``line`` is ``verifier``'s over the text of ``note``."""
+    try:
+        parsed = parse_note(note + line)
+    except NoteError:
+        return False
+    return Note(parsed.text, parsed.signatures[-1:]).verified_by(verifier)
