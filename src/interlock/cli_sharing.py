@@ -338,7 +338,7 @@ def confirm_source(
 def inbox(as_json: JsonOption = False, limit: int = 50, as_user: AsOption = None) -> None:
     """Messages received, newest first."""
     columns = {"received_at": "received", "sender": "from", "seq": "seq", "kind": "kind",
-               "status": "status", "message_id": "message"}  # fmt: skip
+               "status": "status", "case_id": "case", "message_id": "message"}  # fmt: skip
     _listing("inbox", columns, as_json, limit, as_user)
 
 
@@ -367,8 +367,8 @@ def _listing(
         return
     table = Table(*columns.values())
     for r in rows:
-        table.add_row(*(str(r[key])[:19] if key.endswith("_at") else str(r[key])
-                        for key in columns))  # fmt: skip
+        table.add_row(*("" if r[key] is None else str(r[key])[:19] if key.endswith("_at")
+                        else str(r[key]) for key in columns))  # fmt: skip
     out.print(table)
 
 

@@ -26,6 +26,7 @@ def inbox_summary(row: ShareInboxRow) -> dict[str, Any]:
         "corrected_by": row.corrected_by,
         "purpose": row.terms.get("purpose"),
         "tlp": row.terms.get("tlp"),
+        "case_id": row.case_id,
     }
 
 
@@ -37,6 +38,7 @@ def outbox_summary(row: ShareOutboxRow) -> dict[str, Any]:
         "kind": row.kind,
         "status": row.status,
         "attempts": row.attempts,
+        "failures": row.failures,
         "last_error": row.last_error,
         "created_at": row.created_at.isoformat(),
         "delivered_at": row.delivered_at.isoformat() if row.delivered_at else None,
