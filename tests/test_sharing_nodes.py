@@ -42,7 +42,7 @@ from interlock.sharing.service import ShareOptions, SharingService
 from interlock.sharing.witnessing import check_inclusion, cosign_latest
 from interlock.store import Store
 from interlock.store.schema_access import AuditRow
-from interlock.store.schema_alerts import AlertRow
+from interlock.store.schema_alerts import AlertRow, CaseEventRow, CaseRow
 from interlock.store.schema_sharing import (
     ShareInboxRow,
     ShareOutboxRow,
@@ -283,6 +283,14 @@ def test_entries_shared_a_hit_confirmed_notified_back_and_source_confirmed(
         node="alpha", list_name=SOUGHT.name, entry_id="NS-1"
     )
     assert received.terms["source_confirmation_required"] is True
+    # at alpha the notification opened a case for its liaison, naming the entry, not the person
+    case = _case_of(alpha, received.message_id)
+    assert case["priority"] == 1 and case["status"] == "open"
+    assert case["title"].startswith(f"Hit reported by bravo: {SOUGHT.name} entry NS-1 at ")
+    (event,) = case["events"]
+    assert event["kind"] == "partner-hit" and event["actor"] == "partner:bravo"
+    assert event["detail"]["hits"][0]["entry"] == "NS-1"
+    assert WANTED.surname not in json.dumps(case)
 
     # bravo may not pass the hit on before alpha confirms it (SG-19)
     with pytest.raises(ForbiddenError, match="SG-19"):
@@ -293,6 +301,14 @@ def test_entries_shared_a_hit_confirmed_notified_back_and_source_confirmed(
         alpha.liaison, ACCESS, received.message_id, confirmed=True,
         reason="Same person as our entry NS-1: fingerprints on file agree",
     )  # fmt: skip
+    answer = _case_of(alpha, received.message_id)["events"][-1]
+    assert answer["kind"] == "source-confirmation" and answer["detail"]["confirmed"] is True
+    assert answer["actor"] == alpha.liaison.username
+    with pytest.raises(ConflictError, match="answered already"):
+        alpha.service.confirm_source(
+            alpha.liaison, ACCESS, received.message_id, confirmed=False,
+            reason="Changed our mind about this person",
+        )  # fmt: skip
 
     def confirmed() -> bool:
         with bravo.store.sessions() as session:
@@ -304,6 +320,89 @@ def test_entries_shared_a_hit_confirmed_notified_back_and_source_confirmed(
         bravo.liaison, ACCESS, alert.id, to=["charlie"], reason="seen at our border today"
     )
     wait_for(lambda: any(r.message_id == ids[0] for r in charlie.inbox()), what="sighting")
+
+
+def _case_of(node: Node, message_id: str) -> dict[str, Any]:
+    with node.store.sessions() as session:
+        inbox = session.execute(
+            select(ShareInboxRow).where(ShareInboxRow.message_id == message_id)
+        ).scalar_one()
+        assert inbox.case_id is not None
+        case = session.get(CaseRow, inbox.case_id)
+        assert case is not None
+        events = session.execute(
+            select(CaseEventRow).where(CaseEventRow.case_id == case.id).order_by(CaseEventRow.id)
+        ).scalars()
+        return {
+            "title": case.title, "priority": case.priority, "status": case.status,
+            "events": [
+                {"kind": e.kind, "actor": e.actor, "text": e.text, "detail": e.detail}
+                for e in events
+            ],
+        }  # fmt: skip
+
+
+def test_a_hit_notification_on_an_entry_never_shared_with_the_sender_is_refused(
+    nodes: dict[str, Node],
+) -> None:
+    """bravo never received alpha's entries, so it cannot report hits on them (nor open cases
+    at alpha): charlie's genuine notification, sent again as bravo's, is refused."""
+    from dataclasses import replace
+
+    alpha, bravo, charlie = nodes["alpha"], nodes["bravo"], nodes["charlie"]
+    _alpha_lists(alpha)
+    _publish(alpha, ["charlie"])
+    wait_for(lambda: _delivered(alpha), what="alpha's entries at charlie")
+    ingest(charlie.store, manifest(flight_traffic(seed=3), [WANTED]))
+    _confirm(charlie, _alerts(charlie)[-1].id)
+    wait_for(lambda: any(r.kind == "alert-notification" for r in alpha.inbox()), what="notice")
+    genuine = next(r for r in alpha.inbox() if r.kind == "alert-notification")
+    assert genuine.status == "accepted" and genuine.case_id is not None
+
+    original = Message.decode(Envelope.from_json(genuine.envelope).payload)
+    posing = replace(
+        original,
+        message_id="00000000-0000-4000-8000-00000000b0b0",
+        sender="bravo",
+        seq=1,
+        terms=replace(original.terms, originator="bravo", path=("bravo",)),
+    )
+    signed = sign_envelope(
+        SHARE, posing.encode(), bravo.ctx.identity.envelope, bravo.ctx.identity.envelope_key_id
+    )
+    verify = bravo.ctx.registry.get("alpha").ssl_verify()
+    answer = httpx.post(
+        alpha.server.url + "/api/v1/sharing/inbox", content=signed.to_json(), verify=verify
+    )
+    assert _receipt(answer)["status"] == "rejected"
+    assert "no entry this node shared with bravo" in _receipt(answer)["reason"]
+    refused = next(r for r in alpha.inbox() if r.sender == "bravo")
+    assert refused.case_id is None
+    with alpha.store.sessions() as session:
+        assert session.execute(select(func.count()).select_from(CaseRow)).scalar() == 1
+
+
+def test_a_hit_on_a_passed_on_entry_opens_a_case_at_the_node_that_passed_it_on(
+    nodes: dict[str, Node],
+) -> None:
+    """charlie holds alpha's entries through bravo: its notification goes to bravo, naming the
+    entry by the id its originator gave it, which bravo sent and so recognises."""
+    alpha, bravo, charlie = nodes["alpha"], nodes["bravo"], nodes["charlie"]
+    _alpha_lists(alpha)
+    _publish(alpha, ["bravo"], onward=Onward.ALLOWED, max_hops=2)
+    wait_for(lambda: _delivered(alpha), what="delivery to bravo")
+    held = partner_list_name("alpha", SOUGHT.name)
+    bravo.service.publish_list(
+        bravo.liaison, ACCESS, held, to=["charlie"], reason="Passing on alpha's sought persons"
+    )
+    wait_for(lambda: _delivered(bravo), what="onward delivery")
+    ingest(charlie.store, manifest(flight_traffic(seed=3), [WANTED]))
+    _confirm(charlie, _alerts(charlie)[-1].id)
+    wait_for(lambda: any(r.kind == "alert-notification" for r in bravo.inbox()), what="notice")
+    notice = next(r for r in bravo.inbox() if r.kind == "alert-notification")
+    assert notice.status == "accepted", notice.reason
+    case = _case_of(bravo, notice.message_id)
+    assert case["events"][0]["detail"]["hits"][0]["list"] == held
 
 
 def test_inclusion_in_the_senders_log_is_proved_against_a_cosigned_checkpoint(
@@ -733,3 +832,100 @@ def test_the_transparency_page_names_the_partners_and_their_agreements(
     html = httpx.get(alpha.server.url + "/transparency", verify=verify).text
     assert "TLP:AMBER+STRICT" in html and "Bilateral agreement 2026/7" in html
     assert alpha.ctx.identity.card("x")["envelope_key"] not in html  # no keys
+
+
+def _forward_to_charlie(alpha: Node, bravo: Node) -> str:
+    """alpha shares its list with bravo (onward allowed, two hops), and bravo passes it on
+    to charlie; the name of the list at charlie."""
+    _alpha_lists(alpha)
+    _publish(alpha, ["bravo"], onward=Onward.ALLOWED, max_hops=2)
+    wait_for(lambda: _delivered(alpha), what="delivery to bravo")
+    bravo.service.publish_list(
+        bravo.liaison, ACCESS, partner_list_name("alpha", SOUGHT.name), to=["charlie"],
+        reason="Passing on alpha's sought persons",
+    )  # fmt: skip
+    wait_for(lambda: _delivered(bravo), what="onward delivery")
+    return partner_list_name("bravo", SOUGHT.name)
+
+
+def _held_seal(node: Node, list_name: str) -> bytes | None:
+    from interlock.store.schema_sharing import PartnerListRow
+
+    with node.store.sessions() as session:
+        row = session.execute(
+            select(PartnerListRow).where(PartnerListRow.list_name == list_name)
+        ).scalar_one()
+        return row.origin_seal
+
+
+@pytest.mark.safeguard("SG-44")
+def test_a_forwarded_list_carries_the_originators_seal(nodes: dict[str, Node]) -> None:
+    from interlock.sharing.seal import SealedTerms
+
+    alpha, bravo, charlie = nodes["alpha"], nodes["bravo"], nodes["charlie"]
+    onward_list = _forward_to_charlie(alpha, bravo)
+    assert [r.status for r in charlie.inbox()] == ["accepted"]
+    assert _entries(charlie, onward_list) == {"NS-1", "NS-2"}
+    at_bravo = _held_seal(bravo, partner_list_name("alpha", SOUGHT.name))
+    assert at_bravo is not None and _held_seal(charlie, onward_list) == at_bravo
+    sealed = SealedTerms.decode(Envelope.from_json(at_bravo).payload)
+    assert (sealed.originator, sealed.scope, sealed.max_hops) == ("alpha", "list:" + SOUGHT.name, 2)
+    # a revocation bravo passes on carries the same seal, and charlie applies it
+    bravo.service.revoke_entry(
+        bravo.liaison, ACCESS, partner_list_name("alpha", SOUGHT.name), "NS-1",
+        reason="Delisted by alpha's court on appeal",
+    )  # fmt: skip
+    wait_for(lambda: _entries(charlie, onward_list) == {"NS-2"}, what="onward revocation")
+    assert [r.status for r in charlie.inbox()] == ["accepted", "accepted"]
+
+
+@pytest.mark.safeguard("SG-44")
+def test_terms_a_forwarder_loosened_are_refused_naming_the_field(nodes: dict[str, Node]) -> None:
+    from dataclasses import replace
+
+    alpha, bravo, charlie = nodes["alpha"], nodes["bravo"], nodes["charlie"]
+    onward_list = _forward_to_charlie(alpha, bravo)
+    honest = Message.decode(Envelope.from_json(bravo.outbox()[-1].envelope).payload)
+    assert honest.origin_seal is not None
+    url = charlie.server.url + "/api/v1/sharing/inbox"
+    verify = bravo.ctx.registry.get("charlie").ssl_verify()
+    later = date.today() + timedelta(days=3650)
+
+    def post(message: Message) -> dict[str, Any]:
+        signed = sign_envelope(
+            SHARE, message.encode(), bravo.ctx.identity.envelope, bravo.ctx.identity.envelope_key_id
+        )
+        answer = httpx.post(url, content=signed.to_json(), verify=verify)
+        assert answer.status_code == 200
+        return _receipt(answer)
+
+    # bravo, dishonest, keeps alpha's entries ten years and gives them two more hops
+    loosened = replace(
+        honest,
+        message_id="00000000-0000-4000-8000-000000000002",
+        seq=honest.seq + 1,
+        terms=replace(honest.terms, retention_until=later, max_hops=4, hops_left=3),
+    )
+    receipt = post(loosened)
+    assert receipt["status"] == "rejected"
+    assert "seal.retention_until" in receipt["reason"] and "seal.max_hops" in receipt["reason"]
+    # or drops the seal: a record passed on needs its originator's
+    unsealed = replace(
+        honest, message_id="00000000-0000-4000-8000-000000000003", seq=honest.seq + 2,
+        origin_seal=None,
+    )  # fmt: skip
+    receipt = post(unsealed)
+    assert receipt["status"] == "rejected" and "seal.missing" in receipt["reason"]
+    # nothing of either was applied, and the refusals are audited
+    assert [r.status for r in charlie.inbox()] == ["accepted", "rejected", "rejected"]
+    with charlie.store.sessions() as session:
+        from interlock.store.schema_sharing import PartnerListRow
+
+        held = session.execute(
+            select(PartnerListRow).where(PartnerListRow.list_name == onward_list)
+        ).scalar_one()
+        assert held.retention_until == honest.terms.retention_until
+        audited = session.execute(
+            select(AuditRow).where(AuditRow.action == "share.receive")
+        ).scalars()
+        assert [a.detail["status"] for a in audited] == ["accepted", "rejected", "rejected"]

@@ -10,6 +10,8 @@ not be dropped silently (SG-44). Every refusal is a :class:`ParseError` naming t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -144,10 +146,15 @@ class Message:
     terms: Terms
     content: dict[str, Any] = field(hash=False)  # a STIX 2.1 bundle
     refers_to: str | None = None  # the message this one corrects or answers
+    origin_seal: str | None = None  # base64 of the originator's seal of the terms (seal.py)
 
     def encode(self) -> bytes:
+        """The payload; ``origin_seal`` only when there is one, so that an unsealed message
+        reads as it did before seals existed."""
+        sealed = {} if self.origin_seal is None else {"origin_seal": self.origin_seal}
         return canonical_json(
             {
+                **sealed,
                 "message_id": self.message_id,
                 "kind": str(self.kind),
                 "sender": self.sender,
@@ -176,6 +183,7 @@ class Message:
             terms=Terms.from_dict(r.get("terms")),
             content=_bundle(r.get("content")),
             refers_to=r.optional_uuid("refers_to"),
+            origin_seal=_seal_text(r) if "origin_seal" in r.data else None,
         )
         r.close(_MESSAGE_FIELDS)
         _check_addressing(message)
@@ -195,6 +203,18 @@ def _check_addressing(message: Message) -> None:
         raise ParseError("a node does not share with itself", location="recipients")
     if message.kind in _ANSWERS and message.refers_to is None:
         raise ParseError(f"a {message.kind} names the message it answers", location="refers_to")
+
+
+def _seal_text(r: _Reader) -> str:
+    """The seal as canonical base64 (absent when there is none: null is not read)."""
+    text = r.text("origin_seal")
+    try:
+        canonical = base64.b64encode(base64.b64decode(text, validate=True)).decode("ascii")
+    except binascii.Error:
+        canonical = None
+    if not text or canonical != text:
+        raise ParseError("expected a seal in padded standard base64", location="origin_seal")
+    return text
 
 
 def _bundle(value: object) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Onward, Terms
 from interlock.sharing.kinds import TLP, ShareKind
 from interlock.sharing.outbox import Outgoing, SentObject, enqueue
+from interlock.sharing.partner_hits import record_answer
 from interlock.sharing.stix import (
     EXTENSION_ID,
     airport_location,
@@ -43,6 +44,7 @@ from interlock.store.schema_alerts import AlertReviewRow, AlertRow
 from interlock.store.schema_sharing import (
     PartnerListRow,
     ShareInboxRow,
+    ShareOutboxRow,
     SourceConfirmationRow,
 )
 from interlock.watchlists.model import EntryDocument
@@ -105,7 +107,10 @@ class HitSharing:
             retention_until=original.retention_until,
             source_confirmation_required=True,
         )
-        content = self.hit_bundle(session, alert, held.partner, held.source_list, terms.tlp, now)
+        # the entry as its originator published it: a forwarded entry keeps its originator's id
+        content = self.hit_bundle(
+            session, alert, original.originator, held.source_list, terms.tlp, now
+        )
         share = Outgoing(
             ShareKind.ALERT_NOTIFICATION,
             terms,
@@ -226,6 +231,17 @@ class HitSharing:
                 raise NotFoundError(f"no hit notification {message_id} was received")
             if row.status != "accepted":
                 raise ConflictError(f"notification {message_id} was not accepted")
+            answered = session.execute(
+                select(ShareOutboxRow.message_id).where(
+                    ShareOutboxRow.refers_to == message_id,
+                    ShareOutboxRow.kind == ShareKind.SOURCE_CONFIRMATION.value,
+                )
+            ).scalar()
+            if answered is not None:
+                raise ConflictError(
+                    f"notification {message_id} was answered already (message {answered}); "
+                    "a wrong answer is put right with `share correct`"
+                )
             asked = Terms.from_dict(row.terms)
             terms = own_terms(
                 self.ctx.name,
@@ -261,7 +277,12 @@ class HitSharing:
             share = Outgoing(
                 ShareKind.SOURCE_CONFIRMATION, terms, bundle([note]), refers_to=message_id
             )
-            return enqueue(session, self.ctx, principal.username, [row.sender], share, now=now)[0]
+            answer = enqueue(session, self.ctx, principal.username, [row.sender], share, now=now)
+            record_answer(
+                session, row, actor=principal.username, confirmed=confirmed, reason=text,
+                answer_id=answer[0], now=now,
+            )  # fmt: skip
+            return answer[0]
 
     # -- sightings -----------------------------------------------------------------------------
 
@@ -319,7 +340,9 @@ class HitSharing:
             if not alert.list_name or not alert.entry_id:
                 raise RefusedError("sightings are sent for hits on list entries", location="alert")
             owner, source = (
-                (held.partner, held.source_list) if held else (self.ctx.name, alert.list_name)
+                (Terms.from_dict(held.terms).originator, held.source_list)
+                if held
+                else (self.ctx.name, alert.list_name)
             )
             content = self.hit_bundle(session, alert, owner, source, tlp, now)
             share = Outgoing(

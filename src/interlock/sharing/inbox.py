@@ -6,8 +6,10 @@ registry holds for the signing partner *before* the payload is parsed; an unknow
 signature is refused without looking further. A message id seen before is a duplicate (the
 receipt says so and nothing is applied twice: push is at least once); a sequence number seen
 before under another id is a replay and is rejected. The policy is checked again from this
-side (:func:`policy.decide_receive`). Accepted content is applied (:mod:`received`) in the
-same transaction that stores the message and appends the ``received`` leaf.
+side (:func:`policy.decide_receive`), and terms passed on by a node that is not their
+originator must be within the originator's seal (:func:`seal.seal_reasons`). Accepted
+content is applied (:mod:`received`) in the same transaction that stores the message and
+appends the ``received`` leaf.
 
 ``in_seq`` of the partner is the highest sequence number below which nothing is missing; a
 message above ``in_seq + 1`` reveals a gap, which pull catch-up fills (:mod:`transport`).
@@ -15,6 +17,7 @@ message above ``in_seq + 1`` reveals a gap, which pull catch-up fills (:mod:`tra
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +44,7 @@ from interlock.sharing.envelope import (
 from interlock.sharing.outbox import sent_leaf
 from interlock.sharing.partners import partner_view
 from interlock.sharing.policy import decide_receive
+from interlock.sharing.seal import seal_reasons
 from interlock.store.schema_sharing import PartnerRow, ShareInboxRow
 
 
@@ -148,8 +152,9 @@ def _receive(
             groups=ctx.registry.groups(session),
             today=now.date(),
         )
-        if not decision.allowed:
-            status, reason = ReceiptStatus.REJECTED, "; ".join(decision.reasons)
+        reasons = [*decision.reasons, *seal_reasons(message, _registered_keys(session))]
+        if reasons:
+            status, reason = ReceiptStatus.REJECTED, "; ".join(reasons)
     row = ShareInboxRow(
         message_id=message.message_id,
         sender=message.sender,
@@ -224,6 +229,13 @@ def _receive(
     )
     answer = _answer(ctx, session, message, sha, status, reason, gap, now)
     return Received(answer.receipt, status, message.message_id, message.sender, gap, retro)
+
+
+def _registered_keys(session: Session) -> dict[str, bytes]:
+    """The envelope key of each registered partner, by name: what an originator's seal is
+    checked against."""
+    rows = session.execute(select(PartnerRow.name, PartnerRow.envelope_key)).all()
+    return {name: base64.b64decode(key) for name, key in rows}
 
 
 def _answer(

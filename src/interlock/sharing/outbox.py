@@ -11,6 +11,7 @@ after the commit still delivers, and a rolled-back decision sends nothing.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class Outgoing:
     refers_to: str | None = None
     objects: Sequence[SentObject] = field(default_factory=tuple)
     collection: str | None = None
+    origin_seal: bytes | None = None  # the originator's seal of the terms (seal.py)
 
 
 def object_digest(obj: dict[str, Any]) -> str:
@@ -153,6 +155,7 @@ def enqueue(
             terms=share.terms,
             content=share.content,
             refers_to=share.refers_to,
+            origin_seal=_base64(share.origin_seal),
         )
         payload = message.encode()
         message = Message.decode(payload)  # the leaf holds the time exactly as the peer reads it
@@ -236,6 +239,10 @@ def enqueue(
         ids.append(message.message_id)
     session.flush()
     return ids
+
+
+def _base64(data: bytes | None) -> str | None:
+    return None if data is None else base64.b64encode(data).decode("ascii")
 
 
 def audit_refusal(

@@ -30,6 +30,7 @@ from interlock.errors import RefusedError
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Message
 from interlock.sharing.kinds import ShareKind
+from interlock.sharing.seal import sealed_bytes
 from interlock.sharing.stix import EXTENSION_ID, Record
 from interlock.sharing.stix_read import entry_from_identity
 from interlock.store.schema import WatchlistRow
@@ -75,6 +76,11 @@ def apply_message(
     if kind is ShareKind.SOURCE_CONFIRMATION:
         _source_confirmation(session, message, now)
         return []
+    if kind is ShareKind.ALERT_NOTIFICATION:
+        from interlock.sharing.partner_hits import open_hit_case
+
+        open_hit_case(session, message, now)
+        return []
     touched: list[tuple[str, int]] = []
     if kind in (ShareKind.WATCHLIST_ENTRY, ShareKind.WATCHLIST_REVOCATION, ShareKind.CORRECTION):
         touched = _apply_entries(session, message, now)
@@ -117,6 +123,7 @@ def _apply_list(
         holder.received_at = now
         session.add(holder)
     holder.terms = terms.to_dict()
+    holder.origin_seal = sealed_bytes(message)  # the originator's seal of these terms, if any
     holder.retention_until = terms.retention_until
     holder.updated_at = now
     watchlist = session.execute(select(WatchlistRow).where(WatchlistRow.name == name)).scalar()

@@ -24,6 +24,7 @@ from interlock.sharing.hits import MIN_SHARE_REASON, HitSharing, own_terms, reci
 from interlock.sharing.kinds import TLP, ShareKind
 from interlock.sharing.outbox import Outgoing, SentObject, audit_refusal, enqueue, object_digest
 from interlock.sharing.policy import forward_terms
+from interlock.sharing.seal import list_scope, seal_terms, sealed_bytes
 from interlock.sharing.stix import (
     EXTENSION_ID,
     bundle,
@@ -94,6 +95,11 @@ class SharingService(HitSharing):
                     select(PartnerListRow).where(PartnerListRow.list_name == list_name)
                 ).scalar()
                 terms = self._list_terms(list_name, held, access, text, options, watchlist, now)
+                seal = (
+                    held.origin_seal
+                    if held is not None
+                    else seal_terms(self.ctx.identity, terms, list_scope(list_name), now=now)
+                )
                 info = ListInfo(
                     name=held.source_list if held else list_name,
                     owner=watchlist.owner,
@@ -110,8 +116,9 @@ class SharingService(HitSharing):
                 ]
                 for recipient in recipients:
                     share = self._entries_share(
-                        session, recipient, origin, info, entries, terms, list_name, now
-                    )
+                        session, recipient, origin, info, entries, terms, list_name, now,
+                        seal=seal,
+                    )  # fmt: skip
                     if share is None:
                         sent[recipient] = {"entries": 0, "revocations": 0, "message": None}
                         continue
@@ -172,6 +179,8 @@ class SharingService(HitSharing):
         terms: Terms,
         local_list: str,
         now: datetime,
+        *,
+        seal: bytes | None,
     ) -> Outgoing | None:
         known = {
             r.object_id: r
@@ -215,7 +224,7 @@ class SharingService(HitSharing):
             if all(s.revoked for s in sent)
             else ShareKind.WATCHLIST_ENTRY
         )
-        return Outgoing(kind, terms, bundle(objects), objects=sent)
+        return Outgoing(kind, terms, bundle(objects), objects=sent, origin_seal=seal)
 
     def revoke_entry(
         self,
@@ -250,13 +259,14 @@ class SharingService(HitSharing):
             origin = held.partner if held else self.ctx.name
             source = held.source_list if held else list_name
             for recipient, row in sorted(targets.items()):
-                terms = self._terms_of_message(session, row.message_id, text)
+                terms, seal = self._terms_of_message(session, row.message_id, text)
                 obj = _revoked(row.object_id, origin, source, entry_id, terms.tlp, now)
                 share = Outgoing(
                     ShareKind.WATCHLIST_REVOCATION,
                     terms,
                     bundle([obj]),
                     objects=[SentObject(row.object_id, list_name, entry_id, revoked=True)],
+                    origin_seal=seal,
                 )
                 out[recipient] = enqueue(
                     session, self.ctx, principal.username, [recipient], share, now=now
@@ -264,14 +274,17 @@ class SharingService(HitSharing):
         del access
         return {"list": list_name, "entry": entry_id, "revoked_at": out}
 
-    def _terms_of_message(self, session: Session, message_id: str, reason: str) -> Terms:
+    def _terms_of_message(
+        self, session: Session, message_id: str, reason: str
+    ) -> tuple[Terms, bytes | None]:
+        """The terms of a message sent, with ``reason``, and the seal it carried."""
         row = session.execute(
             select(ShareOutboxRow).where(ShareOutboxRow.message_id == message_id)
         ).scalar()
         if row is None:
             raise NotFoundError(f"no message {message_id} in the outbox")
         message = _outbox_message(row)
-        return Terms(**{**_fields(message.terms), "reason": reason})
+        return Terms(**{**_fields(message.terms), "reason": reason}), sealed_bytes(message)
 
     # -- corrections ---------------------------------------------------------------------------
 
@@ -314,6 +327,7 @@ def forward_correction(
         bundle(objects),
         refers_to=message.message_id,
         objects=[SentObject(i, revoked=True) for i in ids if i in {r.object_id for r in rows}],
+        origin_seal=sealed_bytes(message),
     )
     for recipient in recipients:
         enqueue(session, ctx, "node", [recipient], share, now=now)
@@ -349,6 +363,7 @@ def _send_correction(
             bundle(corrected),
             refers_to=message.message_id,
             objects=[SentObject(i, revoked=True) for i in ids],
+            origin_seal=sealed_bytes(message),
         )
         sent[recipient] = enqueue(session, ctx, actor, [recipient], share, now=now)[0]
     return sent
