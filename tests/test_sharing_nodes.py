@@ -30,7 +30,7 @@ from interlock.access.roles import Principal, Role
 from interlock.alerts.desk import AlertDesk
 from interlock.alerts.policy import CHECKLISTS, CauseKind
 from interlock.api.app import create_app
-from interlock.errors import ConflictError, ForbiddenError, NotFoundError
+from interlock.errors import ConflictError, ForbiddenError, NotFoundError, RefusedError
 from interlock.ledger.note import Checkpoint, sign_note
 from interlock.settings import Settings
 from interlock.sharing.context import SharingContext
@@ -44,6 +44,7 @@ from interlock.store import Store
 from interlock.store.schema_access import AuditRow
 from interlock.store.schema_alerts import AlertRow, CaseEventRow, CaseRow
 from interlock.store.schema_sharing import (
+    PartnerListRow,
     ShareInboxRow,
     ShareOutboxRow,
     SourceConfirmationRow,
@@ -702,8 +703,6 @@ def test_registry_changes_are_in_the_ledger_without_personal_data(
 def test_a_share_without_a_reason_is_refused(nodes: dict[str, Node]) -> None:
     alpha = nodes["alpha"]
     _alpha_lists(alpha)
-    from interlock.errors import RefusedError
-
     with pytest.raises(RefusedError):
         alpha.service.publish_list(alpha.liaison, ACCESS, SOUGHT.name, to=["bravo"], reason=" ")
     assert not alpha.outbox()
@@ -849,8 +848,6 @@ def _forward_to_charlie(alpha: Node, bravo: Node) -> str:
 
 
 def _held_seal(node: Node, list_name: str) -> bytes | None:
-    from interlock.store.schema_sharing import PartnerListRow
-
     with node.store.sessions() as session:
         row = session.execute(
             select(PartnerListRow).where(PartnerListRow.list_name == list_name)
@@ -877,6 +874,16 @@ def test_a_forwarded_list_carries_the_originators_seal(nodes: dict[str, Node]) -
     )  # fmt: skip
     wait_for(lambda: _entries(charlie, onward_list) == {"NS-2"}, what="onward revocation")
     assert [r.status for r in charlie.inbox()] == ["accepted", "accepted"]
+    # a list held without its seal (received before seals existed) is not passed on at all
+    held = partner_list_name("alpha", SOUGHT.name)
+    with bravo.store.sessions.begin() as session:
+        session.execute(
+            select(PartnerListRow).where(PartnerListRow.list_name == held)
+        ).scalar_one().origin_seal = None
+    with pytest.raises(RefusedError, match="without its originator's seal"):
+        bravo.service.publish_list(
+            bravo.liaison, ACCESS, held, to=["charlie"], reason="Passing on alpha's sought persons"
+        )
 
 
 @pytest.mark.safeguard("SG-44")
@@ -919,8 +926,6 @@ def test_terms_a_forwarder_loosened_are_refused_naming_the_field(nodes: dict[str
     # nothing of either was applied, and the refusals are audited
     assert [r.status for r in charlie.inbox()] == ["accepted", "rejected", "rejected"]
     with charlie.store.sessions() as session:
-        from interlock.store.schema_sharing import PartnerListRow
-
         held = session.execute(
             select(PartnerListRow).where(PartnerListRow.list_name == onward_list)
         ).scalar_one()

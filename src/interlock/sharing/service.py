@@ -95,6 +95,13 @@ class SharingService(HitSharing):
                     select(PartnerListRow).where(PartnerListRow.list_name == list_name)
                 ).scalar()
                 terms = self._list_terms(list_name, held, access, text, options, watchlist, now)
+                if held is not None and held.origin_seal is None:
+                    raise RefusedError(
+                        f"{list_name} came from {held.partner} without its originator's seal "
+                        "(sent before seals existed), so a receiver would refuse it: ask "
+                        f"{held.partner} to publish it again first",
+                        location=list_name,
+                    )
                 seal = (
                     held.origin_seal
                     if held is not None
