@@ -4,7 +4,12 @@ checked with ``stix2-validator``. The store underneath runs on SQLite and Postgr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import requests
+from sqlalchemy import text
 from stix2validator import ValidationOptions, validate_instance
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
@@ -32,7 +38,9 @@ from interlock.sharing.taxii import (
     collection_id,
     taxii_router,
 )
+from interlock.sharing.taxii_store import version_of
 from interlock.store import Store
+from interlock.store.schema_taxii import TaxiiObjectRow
 from interlock.watchlists.model import EntryKind, EntryName, ListInfo, ListType, WatchlistEntry
 from node_servers import running
 
@@ -77,8 +85,8 @@ class Node:
             TaxiiRepository(self.store.sessions).add(session, root, name, objects)
 
 
-@pytest.fixture
-def node(store_url: str, tmp_path: Path) -> Iterator[Node]:
+@contextmanager
+def serving(store_url: str, tmp_path: Path) -> Iterator[Node]:
     app = create_app(Settings(data_dir=tmp_path / "node", database_url=store_url))
     # The app serves its own TAXII routes at /taxii2/ (API roots from the partner registry);
     # these, with the simple tables above for roots and access, go under a prefix of their own.
@@ -87,6 +95,18 @@ def node(store_url: str, tmp_path: Path) -> Iterator[Node]:
     tokens = {user: make_user(store, user, Role.SERVICE, service=True)[1] for user in ACCESS}
     with running(app) as server:
         yield Node(server.url + PREFIX, store, tokens)
+
+
+@pytest.fixture
+def node(store_url: str, tmp_path: Path) -> Iterator[Node]:
+    with serving(store_url, tmp_path) as served:
+        yield served
+
+
+@pytest.fixture
+def pg_node(empty_postgres_url: str, tmp_path: Path) -> Iterator[Node]:
+    with serving(empty_postgres_url, tmp_path) as served:
+        yield served
 
 
 def where() -> dict[str, Any]:
@@ -198,6 +218,159 @@ def test_paging_by_the_date_added_headers_loses_nothing(node: Node) -> None:
             params["added_after"] = response.headers["X-TAXII-Date-Added-Last"]
             assert response.headers["X-TAXII-Date-Added-First"] < params["added_after"]
     assert [o["id"] for o in received] == [o["id"] for o in sent]
+
+
+def test_next_pages_objects_that_share_a_date_added_exactly_once(node: Node) -> None:
+    """Rows that share one ``date_added`` (as concurrent writers could store them before
+    writers were serialised) are paged by ``next`` in small pages, none lost or repeated."""
+    before, tied, after = [hit(n) for n in range(3)], [hit(n) for n in range(3, 28)], [hit(99)]
+    node.add("partner-a", CollectionName.ALERTS, before)
+    with node.store.transaction() as session:
+        for obj in tied:
+            session.add(
+                TaxiiObjectRow(
+                    api_root="partner-a",
+                    collection=CollectionName.ALERTS.value,
+                    stix_id=obj["id"],
+                    stix_type=obj["type"],
+                    version=version_of(obj),
+                    added_at=4_000_000_000_000_000,  # 2096: after everything added so far
+                    stix_object=obj,
+                )
+            )
+    node.add("partner-a", CollectionName.ALERTS, after)
+    alerts = node.collection("partner-a", CollectionName.ALERTS)
+    pages = list(as_pages(alerts.get_objects, per_request=4))
+    assert all(len(p["objects"]) == 4 for p in pages[:-1])
+    assert [o["id"] for p in pages for o in p["objects"]] == [
+        o["id"] for o in before + tied + after
+    ]
+    manifest = [m for p in as_pages(alerts.get_manifest, per_request=3) for m in p["objects"]]
+    assert Counter(m["id"] for m in manifest) == Counter(o["id"] for o in before + tied + after)
+
+
+def _poll(
+    client: httpx.Client, url: str, since: str | None, *, by_next: bool
+) -> tuple[list[str], str | None]:
+    """One poll of a TAXII client: pages of 3 from ``added_after=since`` until ``more`` is
+    false, by ``next`` or by the ``X-TAXII-Date-Added-Last`` header; the ids it got and the
+    last ``date_added`` it saw (where its next poll starts)."""
+    params: dict[str, Any] = {"limit": 3} | ({"added_after": since} if since else {})
+    ids: list[str] = []
+    while True:
+        response = client.get(url, params=params)
+        assert response.status_code == 200
+        envelope = response.json()
+        ids += [o["id"] for o in envelope.get("objects", [])]
+        if "X-TAXII-Date-Added-Last" in response.headers:
+            since = response.headers["X-TAXII-Date-Added-Last"]
+            assert response.headers["X-TAXII-Date-Added-First"] <= since
+        if not envelope["more"]:
+            return ids, since
+        if by_next:
+            params["next"] = envelope["next"]
+        else:
+            params["added_after"] = since
+
+
+def _waiting_on_a_lock(store: Store) -> bool:
+    """Whether some session of this PostgreSQL database waits for a lock."""
+    statement = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    with store.sessions() as session:
+        return bool(session.execute(statement).scalar_one())
+
+
+def _until(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.postgres
+def test_a_writer_that_commits_late_is_not_skipped_by_a_polling_client(pg_node: Node) -> None:
+    """Writer A adds objects but has not committed when writer B adds its own: B waits for A,
+    so a client that polls in between, by ``next`` or by ``added_after``, later gets A's
+    objects and then B's, each exactly once and in ``date_added`` order."""
+    node, root, name = pg_node, "partner-a", CollectionName.ALERTS
+    earlier, first = [hit(n) for n in range(5)], [hit(n) for n in range(5, 15)]
+    second = [hit(n) for n in range(15, 25)]
+    node.add(root, name, earlier)
+    repository, errors = TaxiiRepository(node.store.sessions), list[BaseException]()
+    a_added, release_a = threading.Event(), threading.Event()
+
+    def writer_a() -> None:
+        try:
+            with node.store.transaction() as session:
+                repository.add(session, root, name, first)
+                a_added.set()
+                assert release_a.wait(30)
+        except BaseException as err:  # reported by the test, not lost in the thread
+            errors.append(err)
+
+    def writer_b() -> None:
+        try:
+            assert a_added.wait(30)
+            with node.store.transaction() as session:
+                repository.add(session, root, name, second)
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer_a), threading.Thread(target=writer_b)]
+    url = node.collection_url(root, name) + "objects/"
+    with httpx.Client(headers=node.headers()) as client:
+        threads[0].start()
+        assert a_added.wait(30)
+        threads[1].start()
+        _until(lambda: not threads[1].is_alive() or _waiting_on_a_lock(node.store))
+        polled = {by_next: _poll(client, url, None, by_next=by_next) for by_next in (True, False)}
+        release_a.set()
+        for thread in threads:
+            thread.join(30)
+        assert not errors and not any(t.is_alive() for t in threads)
+        for by_next, (seen, since) in polled.items():
+            later, _ = _poll(client, url, since, by_next=by_next)
+            assert seen + later == [o["id"] for o in earlier + first + second], by_next
+
+
+@pytest.mark.postgres
+def test_two_busy_writers_and_a_polling_client_lose_nothing(pg_node: Node) -> None:
+    """Two writers (threads, each its own session) add 80 objects in small batches, each
+    committing a random while after it added, while a client keeps polling by
+    ``added_after`` with ``limit=3``: it gets each object exactly once."""
+    node, root, name = pg_node, "partner-a", CollectionName.ALERTS
+    repository, errors = TaxiiRepository(node.store.sessions), list[BaseException]()
+    batches = [[hit(n), hit(n + 1)] for n in range(0, 80, 2)]
+
+    def writer(mine: list[list[dict[str, Any]]], seed: int) -> None:
+        pauses = random.Random(seed)
+        try:
+            for batch in mine:
+                with node.store.transaction() as session:
+                    repository.add(session, root, name, batch)
+                    time.sleep(pauses.uniform(0, 0.02))  # commit after taking date_added
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(batches[i::2], i)) for i in (0, 1)]
+    url = node.collection_url(root, name) + "objects/"
+    received: list[str] = []
+    since: str | None = None
+    with httpx.Client(headers=node.headers()) as client:
+        assert _poll(client, url, None, by_next=False) == ([], None)  # warm: first calls are slow
+        for thread in threads:
+            thread.start()
+        while any(t.is_alive() for t in threads):
+            seen, since = _poll(client, url, since, by_next=False)
+            received += seen
+        for thread in threads:
+            thread.join(30)
+        seen, _ = _poll(client, url, since, by_next=False)
+    assert not errors
+    assert Counter(received + seen) == Counter(o["id"] for batch in batches for o in batch)
 
 
 def test_versions_and_match_filters(node: Node) -> None:
@@ -338,11 +511,11 @@ def test_access_errors_are_taxii_error_messages(node: Node) -> None:
     cases = [
         ("", {"Accept": TAXII_MEDIA_TYPE}, 401),
         ("partner-a/", {"Accept": TAXII_MEDIA_TYPE, "Authorization": "Bearer ilk_wrong"}, 401),
-        ("partner-b/", node.headers("svc-a"), 403),
+        ("partner-b/", node.headers("svc-a"), 404),
         (
             f"partner-b/collections/{collection_id('partner-b', CollectionName.ALERTS)}/objects/",
             node.headers("svc-a"),
-            403,
+            404,
         ),
         ("partner-z/", node.headers("svc-a"), 404),
         (
@@ -379,6 +552,49 @@ def test_access_errors_are_taxii_error_messages(node: Node) -> None:
         assert body["http_status"] == str(status) and body["title"]
         if status == 401:
             assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_root_the_caller_may_not_use_answers_as_one_that_does_not_exist(node: Node) -> None:
+    """partner-b exists and holds an object and a status; to svc-a every endpoint under it
+    answers byte for byte as under partner-z, which does not exist."""
+    node.add("partner-b", CollectionName.ALERTS, [hit(1)])
+    post = node.headers("svc-b", **{"Content-Type": TAXII_MEDIA_TYPE})
+    sightings_b = node.collection_url("partner-b", CollectionName.SIGHTINGS) + "objects/"
+    added = httpx.post(sightings_b, json={"objects": [where()]}, headers=post)
+    assert added.status_code == 202
+    status_id = added.json()["id"]
+
+    def paths(root: str) -> list[str]:
+        alerts = f"collections/{collection_id(root, CollectionName.ALERTS)}/"
+        return [
+            "",
+            "collections/",
+            alerts,
+            alerts + "objects/",
+            alerts + f"objects/{hit(1)['id']}/",
+            alerts + f"objects/{hit(1)['id']}/versions/",
+            alerts + "manifest/",
+            f"status/{status_id}/",
+        ]
+
+    for known, unknown in zip(paths("partner-b"), paths("partner-z"), strict=True):
+        assert _get(node, f"partner-b/{known}", node.headers("svc-b")).status_code == 200
+        refused = _get(node, f"partner-b/{known}", node.headers("svc-a"))
+        missing = _get(node, f"partner-z/{unknown}", node.headers("svc-a"))
+        assert refused.status_code == missing.status_code == 404, known
+        assert refused.headers["content-type"] == missing.headers["content-type"]
+        assert refused.content == missing.content
+        assert refused.json() == {"title": "no such API root", "http_status": "404"}
+    post_a = node.headers("svc-a", **{"Content-Type": TAXII_MEDIA_TYPE})
+    sightings_z = node.collection_url("partner-z", CollectionName.SIGHTINGS) + "objects/"
+    refused = httpx.post(sightings_b, json={"objects": [where()]}, headers=post_a)
+    missing = httpx.post(sightings_z, json={"objects": [where()]}, headers=post_a)
+    assert refused.status_code == missing.status_code == 404
+    assert refused.content == missing.content
+    # Nothing was added by the refused request.
+    assert node.collection("partner-b", CollectionName.SIGHTINGS, user="svc-b").get_objects()[
+        "objects"
+    ] == [where()]
 
 
 def test_writing_is_refused_where_the_collection_is_read_only_or_the_body_is_bad(

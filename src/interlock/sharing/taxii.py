@@ -2,16 +2,21 @@
 interface off-the-shelf clients use, over the store of :mod:`interlock.sharing.taxii_store`.
 
 - Discovery at ``/taxii2/``; one API root per partner at ``/taxii2/{partner}/``, listed in
-  discovery only to a caller allowed on it.
+  discovery only to a caller allowed on it. Every endpoint under a root the caller may not use
+  answers exactly as under a root that does not exist (404, the same error message), so a
+  partner cannot learn the names of the others by probing.
 - Collections per API root: ``alerts`` and ``watchlist-entries`` (read-only: what this node
   shares with the partner) and ``sightings`` (the partner may also add to it). Their ids are
   UUIDv5 of the root and name, so they never change.
 - Media types as the standard fixes them: every response is ``application/taxii+json;
   version=2.1``; a request whose ``Accept`` admits no TAXII 2.1 response gets 406, a POST
   whose ``Content-Type`` is not it gets 415. Errors are TAXII error messages.
-- Paging: ``limit`` and the opaque ``next`` of the envelope; ``added_after`` and the headers
-  ``X-TAXII-Date-Added-First``/``-Last`` work on ``date_added``, which only grows within a
-  collection, so paging by ``added_after`` also loses nothing.
+- Paging: ``limit`` and the opaque ``next`` of the envelope (``date_added`` and row id of the
+  last object, so ties are broken by id); ``added_after`` and the headers
+  ``X-TAXII-Date-Added-First``/``-Last`` (the ``date_added`` of the first and last object of
+  the response) work on ``date_added``, which is strictly increasing within a collection in
+  commit order (see :mod:`interlock.sharing.taxii_store`), so paging by ``added_after`` with
+  the last header also loses nothing, even with concurrent writers.
 """
 
 # No ``from __future__ import annotations`` here: FastAPI reads the endpoints' annotations,
@@ -313,10 +318,11 @@ def taxii_router(
     StoreDep = Annotated[Store, Depends(get_store)]  # noqa: N806
 
     def api_root_of(api_root: str, principal: PrincipalDep) -> str:
-        if api_root not in roots():
+        # One answer for "unknown" and "not yours" (TAXII 2.1 allows 404 for a resource the
+        # client has no access to); both checks always run, so neither short-cuts the other.
+        known, permitted = api_root in roots(), authorize(principal, api_root)
+        if not (known and permitted):
             raise TaxiiError(404, "no such API root")
-        if not authorize(principal, api_root):
-            raise TaxiiError(403, "no access to this API root")
         return api_root
 
     RootDep = Annotated[str, Depends(api_root_of)]  # noqa: N806

@@ -1,17 +1,26 @@
 """The TAXII 2.1 store: the STIX object versions a node shares, per API root (one per partner)
 and collection, with the ``date_added`` that paging runs on, and the status resources of
-objects added. :mod:`interlock.sharing.taxii` serves it over HTTP."""
+objects added. :mod:`interlock.sharing.taxii` serves it over HTTP.
+
+Paging loses nothing because ``date_added`` is strictly increasing within a collection *in
+commit order*: a writer takes the collection's lock (a PostgreSQL transaction advisory lock,
+or SQLite's single write lock) before it reads the last ``date_added``, and keeps it until it
+commits. So two writers never share a value, and no object commits with a ``date_added``
+earlier than one a reader has already seen. The ``next`` cursor is ``(date_added, id)`` all the
+same, so rows that share a ``date_added`` (stored before this rule) are still paged exactly
+once."""
 
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from interlock.errors import ParseError
@@ -27,6 +36,7 @@ DEFAULT_PAGE = 100
 MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _UNVERSIONED = "1970-01-01T00:00:00.000000Z"  # objects with neither modified nor created
+_LOCK_CLASS = 0x494C4B54  # "ILKT": the PostgreSQL advisory lock class of TAXII collections
 
 
 class CollectionName(StrEnum):
@@ -119,7 +129,8 @@ class Page:
 
     @property
     def next(self) -> str | None:
-        """The cursor of the next page, when there is one."""
+        """The cursor of the next page, when there is one: ``date_added`` and row id of this
+        page's last object, so objects sharing a ``date_added`` are neither lost nor repeated."""
         if not self.more or not self.objects:
             return None
         last = self.objects[-1]
@@ -140,9 +151,11 @@ class TaxiiRepository:
         objects: Sequence[Mapping[str, Any]],
     ) -> list[Added]:
         """Store the objects in ``session``'s transaction; a version already held is left as
-        it was. ``date_added`` grows with every new version added to the collection."""
+        it was. ``date_added`` grows with every new version added to the collection, and the
+        collection stays locked for other writers until the transaction ends."""
         name = CollectionName(collection)
         keys = [_key(obj, f"objects[{i}]") for i, obj in enumerate(objects)]
+        _lock_collection(session, api_root, name)
         held = self._held(session, api_root, name, {stix_id for stix_id, _ in keys})
         clock = self._next_added(session, api_root, name)
         result: list[Added] = []
@@ -219,6 +232,7 @@ class TaxiiRepository:
 
     @staticmethod
     def _next_added(session: Session, api_root: str, name: CollectionName) -> int:
+        # Read under the collection's lock: the last value committed, or our own.
         statement = _scope(select(func.max(TaxiiObjectRow.added_at)), api_root, name)
         last = session.execute(statement).scalar_one_or_none()
         now = micros(datetime.now(UTC))
@@ -245,6 +259,21 @@ class TaxiiRepository:
         statement = insert_or_ignore(session, TaxiiObjectRow).values(values)
         unique = ["api_root", "collection", "stix_id", "version"]
         session.execute(statement.on_conflict_do_nothing(index_elements=unique))
+
+
+def _lock_collection(session: Session, api_root: str, name: CollectionName) -> None:
+    """Take, until ``session``'s transaction ends, the right to add to the collection: one
+    writer at a time reads the last ``date_added`` and commits the next ones."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{api_root}\x00{name.value}".encode())
+        signed = key - (1 << 32) if key >= 1 << 31 else key
+        statement = text("SELECT pg_advisory_xact_lock(:cls, :key)")
+        session.execute(statement, {"cls": _LOCK_CLASS, "key": signed})
+        return
+    # SQLite: any write statement, even one that changes no row, takes the database's single
+    # write lock, held until commit (a deferred transaction has not read anything before it).
+    noop = update(TaxiiObjectRow).where(false()).values(added_at=TaxiiObjectRow.added_at)
+    session.execute(noop.execution_options(synchronize_session=False))
 
 
 def _key(obj: Mapping[str, Any], where: str) -> tuple[str, str]:

@@ -5,7 +5,8 @@ One row per object *version* in a collection of an API root (an API root per par
 version is the object's ``modified`` (or ``created``) as a fixed-width UTC string with
 microseconds, so versions sort as text and one version is stored once. ``added_at`` is the
 TAXII ``date_added`` in microseconds since 1970 (UTC): an integer, so paging compares exactly
-on every engine; it only grows within a collection.
+on every engine; it is strictly increasing within a collection, in commit order (writers take
+the collection's lock first: see :mod:`interlock.sharing.taxii_store`).
 """
 
 from __future__ import annotations
