@@ -288,8 +288,9 @@ def test_entries_shared_a_hit_confirmed_notified_back_and_source_confirmed(
     case = _case_of(alpha, received.message_id)
     assert case["priority"] == 1 and case["status"] == "open"
     assert case["title"].startswith(f"Hit reported by bravo: {SOUGHT.name} entry NS-1 at ")
-    (event,) = case["events"]
+    event, notified = case["events"]
     assert event["kind"] == "partner-hit" and event["actor"] == "partner:bravo"
+    assert notified["kind"] == "notified" and notified["detail"]["notifications"]
     assert event["detail"]["hits"][0]["entry"] == "NS-1"
     assert WANTED.surname not in json.dumps(case)
 

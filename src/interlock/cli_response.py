@@ -1,5 +1,5 @@
-"""``interlock notify``: deliver and escalate notifications of confirmed alerts, list them,
-acknowledge one, check a playbook file."""
+"""``interlock notify``: deliver and escalate notifications of confirmed alerts (and of the cases
+partners' hits open), list them, acknowledge one, check a playbook file."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from interlock.settings import get_settings
 from interlock.store import Store
 
 app = typer.Typer(
-    help="Rapid response: notifications of confirmed alerts.",
+    help="Rapid response: notifications of confirmed alerts and of partners' hits.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
@@ -88,6 +88,7 @@ def _run_once(
 @app.command("list")
 def list_notifications(
     alert: Annotated[int | None, typer.Option(help="Only this alert's notifications.")] = None,
+    case: Annotated[int | None, typer.Option(help="Only this case's notifications.")] = None,
     status: Annotated[str | None, typer.Option(help="pending, sent, acknowledged, …")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.", min=1)] = 200,
     as_user: AsOption = None,
@@ -97,17 +98,18 @@ def list_notifications(
     store = _store()
     try:
         principal = cli_principal(store, as_user)
-        found = Notifications(store.sessions).find(principal, alert_id=alert, status=status,
-                                                   limit=limit)  # fmt: skip
+        found = Notifications(store.sessions).find(principal, alert_id=alert, case_id=case,
+                                                   status=status, limit=limit)  # fmt: skip
     finally:
         store.dispose()
     if as_json:
         for item in found:
             out.print_json(json.dumps(item.to_dict()))
         return
-    table = Table("id", "alert", "recipient", "channel", "status", "attempts", "acked by")
+    table = Table("id", "of", "recipient", "channel", "status", "attempts", "acked by")
     for item in found:
-        table.add_row(str(item.id), str(item.alert_id), item.recipient, item.channel, item.status,
+        of = f"alert {item.alert_id}" if item.alert_id is not None else f"case {item.case_id}"
+        table.add_row(str(item.id), of, item.recipient, item.channel, item.status,
                       str(item.attempts), item.acked_by or "")  # fmt: skip
     out.print(table)
 
@@ -127,7 +129,7 @@ def ack(
     finally:
         store.dispose()
     note = " (already acknowledged)" if result.already else ""
-    out.print(f"notification {result.notification_id} of alert {result.alert_id} acknowledged "
+    out.print(f"notification {result.notification_id} of {result.subject} acknowledged "
               f"by {result.acked_by}{note}")  # fmt: skip
 
 

@@ -1,12 +1,15 @@
-"""Rapid response over HTTP: acknowledging notifications and listing an alert's notifications.
+"""Rapid response over HTTP: acknowledging notifications and listing the notifications of an
+alert or of a case (a partner's hit on one of this node's entries).
 
 - ``POST /api/v1/notifications/ack`` with ``{"token": …}`` (or a form field ``token``): no
-  sign-in, the token from the message is the proof. Answers which alert was acknowledged.
+  sign-in, the token from the message is the proof. Answers which alert (or case) was
+  acknowledged.
 - ``GET /api/v1/notifications/ack?token=…``: the link in an e-mail opens a page with one button
   that posts the token. Opening the link acknowledges nothing, so a mail scanner that follows
   links cannot acknowledge for the person.
 - ``POST /api/v1/notifications/{id}/ack``: a signed-in principal with ``notification.ack``.
 - ``GET /api/v1/alerts/{alert_id}/notifications``: ``alert.read``.
+- ``GET /api/v1/cases/{case_id}/notifications``: ``case.read``.
 """
 
 from __future__ import annotations
@@ -40,12 +43,13 @@ NotificationsDep = Annotated[Notifications, Depends(notifications)]
 
 @router.post("/api/v1/notifications/ack")
 async def ack_by_token(request: Request, found: NotificationsDep) -> Any:
-    """Acknowledge with the token a notification carried; answers the notification and alert."""
+    """Acknowledge with the token a notification carried; answers the notification and its
+    alert (or case)."""
     token = _token(await request.body(), request.headers.get("content-type", ""))
-    result = found.ack_by_token(token, now=datetime.now(UTC)).to_dict()
+    result = found.ack_by_token(token, now=datetime.now(UTC))
     if "application/x-www-form-urlencoded" in request.headers.get("content-type", ""):
-        return HTMLResponse(_page(f"Acknowledged: alert {result['alert_id']}. Thank you.", ""))
-    return result
+        return HTMLResponse(_page(f"Acknowledged: {result.subject}. Thank you.", ""))
+    return result.to_dict()
 
 
 @router.get("/api/v1/notifications/ack", response_class=HTMLResponse)
@@ -54,9 +58,9 @@ def ack_page(token: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     form = (
         '<form method="post" action="/api/v1/notifications/ack">'
         f'<input type="hidden" name="token" value="{html.escape(token, quote=True)}">'
-        '<button type="submit">I have taken this alert on</button></form>'
+        '<button type="submit">I have taken this on</button></form>'
     )
-    return HTMLResponse(_page("Acknowledge a confirmed alert", form))
+    return HTMLResponse(_page("Acknowledge a notification", form))
 
 
 @router.post("/api/v1/notifications/{notification_id}/ack")
@@ -77,6 +81,16 @@ def alert_notifications(
 ) -> list[dict[str, Any]]:
     """The notifications of one alert: recipients, status, attempts, acknowledgement."""
     return [item.to_dict() for item in found.for_alert(principal, alert_id)]
+
+
+@router.get("/api/v1/cases/{case_id}/notifications")
+def case_notifications(
+    case_id: int,
+    found: NotificationsDep,
+    principal: Annotated[Principal, Depends(Allowed(Action.CASE_READ))],
+) -> list[dict[str, Any]]:
+    """The notifications of one case (a partner's hit): recipients, status, acknowledgement."""
+    return [item.to_dict() for item in found.for_case(principal, case_id)]
 
 
 def _token(body: bytes, content_type: str) -> str:

@@ -59,8 +59,16 @@ def post_webhook(
 
 
 def email_subject(message: dict[str, Any]) -> str:
-    """A subject line that lets the duty officer triage: category, priority, flight."""
+    """A subject line that lets the duty officer triage: category, priority, flight (for a
+    partner's hit: the partner, the entry and the airport)."""
     escalation = "ESCALATION: " if message.get("escalation") else ""
+    if message.get("case_id") is not None:
+        return (
+            f"[Interlock {message.get('node')}] {escalation}partner hit, case "
+            f"{message.get('case_id')} - {message.get('partner')} saw {message.get('list')} "
+            f"entry {message.get('entry_id')} at {message.get('airport') or 'unknown'},"
+            f" priority {message.get('priority')}"
+        )
     return (
         f"[Interlock {message.get('node')}] {escalation}confirmed alert {message.get('alert_id')}"
         f" - {message.get('category')}, priority {message.get('priority')},"
@@ -70,11 +78,18 @@ def email_subject(message: dict[str, Any]) -> str:
 
 def email_text(message: dict[str, Any]) -> str:
     """The plain-text body: the payload's fields, the link and the acknowledgement link."""
-    lines = ["A person has confirmed an alert. Sign in to the node to see who it concerns.", ""]
+    if message.get("case_id") is not None:
+        opening = ("A partner node reports a hit on one of this node's watchlist entries and asks "
+                   "for source confirmation. Sign in to the node to see the case.")  # fmt: skip
+        label = "Case"
+    else:
+        opening = "A person has confirmed an alert. Sign in to the node to see who it concerns."
+        label = "Alert"
+    lines = [opening, ""]
     for key in sorted(message):
         if key not in ("ack_url", "ack_token", "url"):
             lines.append(f"{key}: {message[key]}")
-    lines += ["", f"Alert: {message.get('url')}", "",
+    lines += ["", f"{label}: {message.get('url')}", "",
               "Acknowledge that you have taken this on:", f"{message.get('ack_url')}"]  # fmt: skip
     return "\n".join(lines) + "\n"
 

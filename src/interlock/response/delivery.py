@@ -8,8 +8,8 @@ when the lease ends: at least once, never lost. Failures retry with exponential 
 (30 s, 1 min, 2 min … capped) until ``max_attempts``, then the row is ``failed``.
 
 Every attempt is a disclosure to the recipient (SG-33): an audit entry by the node, action
-``notification.send``, recipient = the recipient's name, subject the alert, written with the
-row's new state.
+``notification.send``, recipient = the recipient's name, subject the alert (or the case, for a
+partner's hit), written with the row's new state.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from interlock.audit.log import AuditEvent, record
 from interlock.response.channels import DeliveryError, post_webhook, send_email
 from interlock.response.outbox import NotificationStatus
 from interlock.response.playbooks import Channel, Playbooks, builtin_playbooks
+from interlock.response.subject import Subject, subject_of
 from interlock.store import Store
 from interlock.store.schema_response import NotificationRow
 
@@ -60,7 +61,7 @@ class Claimed:
     """A row this run has claimed, as read when claiming."""
 
     id: int
-    alert_id: int
+    subject: Subject
     recipient: str
     channel: str
     address: str
@@ -132,7 +133,7 @@ def _claim_due(sessions: sessionmaker[Session], *, now: datetime, limit: int) ->
                 .execution_options(synchronize_session=False)
             )  # fmt: skip
             if getattr(won, "rowcount", 0) == 1:
-                claimed.append(Claimed(row.id, row.alert_id, row.recipient, row.channel,
+                claimed.append(Claimed(row.id, subject_of(row), row.recipient, row.channel,
                                        row.address, dict(row.payload), row.ack_token,
                                        row.attempts + 1))  # fmt: skip
     return claimed
@@ -181,7 +182,7 @@ def _settle(
     it was being sent keeps that status."""
     with sessions.begin() as session:
         row = session.get(NotificationRow, claimed.id)
-        if row is None:  # deleted with its alert meanwhile
+        if row is None:  # deleted with its alert (or case) meanwhile
             return
         still_ours = row.status == PENDING and row.attempts == claimed.attempt
         if error is None:
@@ -206,6 +207,7 @@ def _audit(session: Session, claimed: Claimed, error: str | None) -> None:
                               else "error"}  # fmt: skip
     if error is not None:
         detail["error"] = error
-    record(session, AuditEvent.by(None, "notification.send", subject_kind="alert",
-                                  subject_id=str(claimed.alert_id), recipient=claimed.recipient,
+    subject = claimed.subject
+    record(session, AuditEvent.by(None, "notification.send", subject_kind=subject.kind.value,
+                                  subject_id=str(subject.id), recipient=claimed.recipient,
                                   detail=detail))  # fmt: skip

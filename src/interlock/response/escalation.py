@@ -1,11 +1,12 @@
-"""Escalation: when nobody acknowledges a confirmed alert in time, tell the next people.
+"""Escalation: when nobody acknowledges a confirmed alert (or the case of a partner's hit) in
+time, tell the next people.
 
 A notification past its ``escalate_at`` and not acknowledged (sent, still being retried, or
 failed: in each case nobody has taken the alert on) becomes ``escalated``, and new
 notifications go to the ``escalate_to`` recipients its step named, once per alert and
 recipient. Acknowledging any notification of the alert clears ``escalate_at`` on all of them,
-so an acknowledged alert never escalates. The status change is conditional, so two runs at
-once escalate a notification once.
+so an acknowledged alert never escalates. A case's notifications escalate the same way, per
+case. The status change is conditional, so two runs at once escalate a notification once.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from interlock.response.delivery import session_factory
 from interlock.response.outbox import NotificationStatus, new_notification
 from interlock.response.playbooks import Playbooks, builtin_playbooks
+from interlock.response.subject import subject_of
 from interlock.store import Store
-from interlock.store.schema_alerts import AlertEventRow
 from interlock.store.schema_response import NotificationRow
 
 _WAITING = (
@@ -45,7 +46,7 @@ def escalate_due(
             select(NotificationRow)
             .where(NotificationRow.status.in_(_WAITING), NotificationRow.escalate_at <= now,
                    NotificationRow.acked_at.is_(None))
-            .order_by(NotificationRow.alert_id, NotificationRow.id)
+            .order_by(NotificationRow.id)
         ).scalars().all()  # fmt: skip
         for row in due:
             if _take(session, row, now):
@@ -67,11 +68,11 @@ def _take(session: Session, row: NotificationRow, now: datetime) -> bool:
 
 
 def _escalate(session: Session, row: NotificationRow, books: Playbooks, now: datetime) -> list[int]:
+    subject = subject_of(row)
     already = set(
         session.execute(
             select(NotificationRow.recipient).where(
-                NotificationRow.alert_id == row.alert_id,
-                NotificationRow.escalated_from.is_not(None),
+                subject.notifications(), NotificationRow.escalated_from.is_not(None)
             )
         ).scalars()
     )
@@ -87,11 +88,10 @@ def _escalate(session: Session, row: NotificationRow, books: Playbooks, now: dat
             new.append(new_notification(recipient, playbook=row.playbook, payload=payload,
                                         now=now, escalated_from=row.id))  # fmt: skip
     for item in new:
-        item.alert_id = row.alert_id
+        subject.attach(item)
         session.add(item)
     session.flush()
     ids = [item.id for item in new]
-    session.add(AlertEventRow(alert_id=row.alert_id, at=now, actor="node", kind="escalated",
-                              detail={"from": row.id, "notifications": ids,
-                                      "unresolved": missing}))  # fmt: skip
+    detail = {"from": row.id, "notifications": ids, "unresolved": missing}
+    subject.add_event(session, at=now, actor="node", kind="escalated", detail=detail)
     return ids

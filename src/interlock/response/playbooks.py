@@ -5,12 +5,15 @@ A playbook file (YAML) names its ``recipients`` once (a webhook URL with an opti
 secret, or an e-mail address) and keys ``playbooks`` by alert category: ``watchlist:sought``,
 ``watchlist:documents``, ``watchlist:other``, ``rule:<rule category>``, with the fallbacks
 ``rule:*`` / ``watchlist:*`` and ``default`` (required, so no confirmed alert goes unnoticed).
+``partner-hit`` is the playbook of a partner's hit on one of this node's entries (the case it
+opens asks this node's liaison for source confirmation); it too falls back to ``default``.
 A playbook is one step or a list of ``steps``; a step says whom to ``notify``, and optionally
 ``escalate_to`` whom after ``escalate_after_minutes`` without acknowledgement.
 
 A recipient name in a step may carry ``{arrival_airport}`` or ``{departure_airport}``: it is
 resolved from the alert's flight, e.g. ``border-post-{arrival_airport}`` → ``border-post-lhr``.
-Names are lower case; the airport code is put in lower case.
+Names are lower case; the airport code is put in lower case. A partner's hit was seen abroad, so
+such names resolve to nobody there, as for an alert whose flight is unknown.
 
 Validation (:func:`parse_playbooks`) names the place of every problem: file, line and the path
 of the key, e.g. ``playbooks.yaml:12 playbooks.rule:*.notify[1]``.
@@ -31,6 +34,7 @@ DEFAULT_PLAYBOOKS_PATH: Path | None = None
 ``Settings.response_playbooks`` is meant to take its place."""
 
 WATCHLIST_CATEGORIES = ("watchlist:sought", "watchlist:documents", "watchlist:other")
+PARTNER_HIT = "partner-hit"
 PLACEHOLDERS = ("arrival_airport", "departure_airport")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
@@ -50,9 +54,14 @@ playbooks:
     notify: [duty-desk]
     escalate_after_minutes: 15
     escalate_to: [duty-supervisor]
+  partner-hit:
+    notify: [duty-desk]
+    escalate_after_minutes: 15
+    escalate_to: [duty-supervisor]
 """
 """The built-in set, used when the node has no playbook file: the local duty desk's mailbox,
-then its supervisor after 15 minutes."""
+then its supervisor after 15 minutes; a partner's hit on one of this node's entries the same
+way (the built-in set has no liaison desk of its own)."""
 
 
 class Channel(StrEnum):
@@ -199,11 +208,11 @@ def _recipient(name: str, node: Located) -> Recipient:
 
 
 def _playbook(key: str, node: Located, recipients: dict[str, Recipient]) -> Playbook:
-    known = (*WATCHLIST_CATEGORIES, "watchlist:*", "default")
+    known = (*WATCHLIST_CATEGORIES, "watchlist:*", PARTNER_HIT, "default")
     if key not in known and not _RULE_CATEGORY.match(key):
         raise node.error(
             "a playbook is keyed 'default', 'watchlist:sought', 'watchlist:documents', "
-            "'watchlist:other', 'watchlist:*', 'rule:<rule category>' or 'rule:*'"
+            "'watchlist:other', 'watchlist:*', 'rule:<rule category>', 'rule:*' or 'partner-hit'"
         )
     fields = node.mapping(allowed=("steps", "notify", "escalate_after_minutes", "escalate_to"))
     if "steps" in fields:

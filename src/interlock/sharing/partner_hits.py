@@ -19,6 +19,7 @@ originator's terms and their retention like any received content (SG-44).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,11 +28,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from interlock.audit.log import AuditEvent, record
-from interlock.errors import ParseError, RefusedError
+from interlock.errors import InterlockError, ParseError, RefusedError
+from interlock.settings import Settings
 from interlock.sharing.envelope import Message
 from interlock.sharing.stix_read import LocationView, SightingView, read_bundle
 from interlock.store.schema_alerts import CaseEventRow, CaseRow
 from interlock.store.schema_sharing import ShareInboxRow, ShareRecipientRow
+
+log = logging.getLogger(__name__)
 
 HIT_PRIORITY = 1
 PARTNER_HIT = "partner-hit"
@@ -116,9 +120,14 @@ def _title(sender: str, hits: list[PartnerHit]) -> str:
     return f"Hit reported by {sender}: {first.list_name} entry {first.entry_id}{where}{more}"
 
 
-def open_hit_case(session: Session, message: Message, now: datetime) -> int:
+def open_hit_case(
+    session: Session, message: Message, now: datetime, *, settings: Settings | None = None
+) -> int:
     """Open the case of an accepted hit notification (inside the transaction that stores
-    it) and link it to the inbox message; the case id."""
+    it), link it to the inbox message, and enqueue the notifications of the ``partner-hit``
+    playbook (rapid response: the liaison is told, and told again on escalation); the case
+    id. The playbooks are those of ``settings`` (default: the node's); the node name in the
+    notifications is the one the partner addressed, which the inbox checked is this node's."""
     hits = hits_in(session, message)
     actor = f"partner:{message.sender}"
     case = CaseRow(
@@ -155,6 +164,7 @@ def open_hit_case(session: Session, message: Message, now: datetime) -> int:
             detail=detail,
         )
     )
+    _notify(session, case, detail, message.to, now, settings)
     inbox = session.execute(
         select(ShareInboxRow).where(ShareInboxRow.message_id == message.message_id)
     ).scalar()
@@ -175,6 +185,28 @@ def open_hit_case(session: Session, message: Message, now: datetime) -> int:
         at=now,
     )
     return case.id
+
+
+def _notify(
+    session: Session,
+    case: CaseRow,
+    detail: dict[str, Any],
+    node_name: str,
+    now: datetime,
+    settings: Settings | None,
+) -> None:
+    from interlock.response.outbox import enqueue_for_partner_hit
+    from interlock.response.playbooks import builtin_playbooks, load_playbooks
+    from interlock.settings import get_settings
+
+    try:
+        playbooks = load_playbooks((settings or get_settings()).resolved_playbooks_file)
+    except InterlockError:  # the partner's message stands; the duty desk is still told
+        log.exception("playbook file unreadable: the built-in playbooks notify this hit")
+        playbooks = builtin_playbooks()
+    enqueue_for_partner_hit(
+        session, case, detail, playbooks=playbooks, now=now, node_name=node_name
+    )
 
 
 def record_answer(

@@ -79,7 +79,7 @@ def apply_message(
     if kind is ShareKind.ALERT_NOTIFICATION:
         from interlock.sharing.partner_hits import open_hit_case
 
-        open_hit_case(session, message, now)
+        open_hit_case(session, message, now, settings=ctx.settings)
         return []
     touched: list[tuple[str, int]] = []
     if kind in (ShareKind.WATCHLIST_ENTRY, ShareKind.WATCHLIST_REVOCATION, ShareKind.CORRECTION):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from interlock.store.schema import Base, UtcDateTime
@@ -28,9 +28,20 @@ class NotificationRow(Base):
     attempt, or escalated when nobody acknowledged in time."""
 
     __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint(
+            "(alert_id IS NULL) <> (case_id IS NULL)", name="ck_notifications_one_subject"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    # of an alert, or of a case (a partner's hit on one of this node's entries): one is set
+    alert_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     playbook: Mapped[str] = mapped_column(String)
     recipient: Mapped[str] = mapped_column(String)
     channel: Mapped[str] = mapped_column(String(16))
