@@ -238,6 +238,17 @@ def test_a_node_without_a_playbook_file_tells_its_duty_desk(store: Store, tmp_pa
     ]
 
 
+def test_an_unreadable_playbook_file_still_tells_the_duty_desk(
+    store: Store, tmp_path: Path
+) -> None:
+    """The partner's message is not refused because of a local file: the built-in playbooks
+    notify the hit."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("playbooks: [this is not: a mapping\n")
+    case_id = partner_hit_case(store, Settings(data_dir=tmp_path, playbooks_file=broken))
+    assert [r.recipient for r in notifications(store, case_id)] == ["duty-desk"]
+
+
 @pytest.mark.safeguard("SG-33")
 def test_delivered_with_retries_and_audited_with_no_personal_data(
     store: Store, settings: Settings, books: Playbooks, webhook: WebhookServer
