@@ -280,3 +280,18 @@ def test_the_partner_node_receives_the_list_cosigns_and_proves_inclusion(runs: R
     assert (second.sent, second.accepted, second.partner_entries) == (0, 0, listed)
     assert second.included and second.ledgers_ok
     assert "nothing new to send" in runs.second_output
+
+
+def test_the_partners_hit_opens_a_case_here_and_the_source_is_confirmed(runs: Runs) -> None:
+    first, second = runs.first.sharing, runs.second.sharing
+    assert first is not None and second is not None
+    hit = first.hit
+    assert hit is not None and hit.partner_alert is not None
+    assert hit.notified and hit.case_id is not None and hit.notifications >= 1
+    assert hit.source_confirmed
+    assert "Hit reported by demo-partner" in runs.first_output
+    # the second run decides nothing again and answers nothing twice
+    again = second.hit
+    assert again is not None and again.case_id == hit.case_id and again.source_confirmed
+    assert "was confirmed earlier" in runs.second_output
+    assert "answered in an earlier run" in runs.second_output

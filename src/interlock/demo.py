@@ -21,6 +21,9 @@ store (by default SQLite under the data folder):
    register each node with the other, publish the national list to it as a signed message,
    have it cosign this node's ledger checkpoint and prove the message is in this node's log
    (:mod:`interlock.demo_sharing`).
+10. have the partner see a planted person of the day: its confirmed alert comes back as a hit
+    notification that opens a case here, and this node confirms the source
+    (:mod:`interlock.demo_partner_hit`).
 
 Running it again on the same data folder on the same day changes nothing: the files are the
 same, the lists are already stored versions and the messages duplicates.
@@ -43,6 +46,7 @@ from sqlalchemy import select
 from interlock.demo_review import ReviewResult, prepare_rule, review_alerts
 from interlock.display import print_sample_flight, print_summary
 from interlock.generate.demo_list import DemoList, Planted, build_demo_list
+from interlock.generate.files import file_stem
 from interlock.generate.traffic import generate_traffic, write_traffic
 from interlock.ingest.service import Ingestor
 from interlock.model import Format
@@ -157,6 +161,9 @@ def run_demo(
     crew = sum(len(ft.crew) for ft in traffic.flights)
     booked = sum(len(people) for ft in traffic.flights for _, people in ft.bookings)
     flight_keys = [ft.flight.key for ft in traffic.flights]
+    manifests = {
+        ft.flight.key: folder / f"{file_stem(ft.flight)}.paxlst.edi" for ft in traffic.flights
+    }
     out.print(f"   {len(traffic.flights)} flights, {len(paths)} messages in {folder}: "
               f"{travellers} passengers and {crew} crew on manifests (PAXLST), "
               f"{booked} of the passengers also in PNR pushes (PNRGOV)")  # fmt: skip
@@ -224,7 +231,11 @@ def run_demo(
         from interlock.demo_sharing import PARTNER, share_with_partner
 
         out.print(f"[bold]9.[/] sharing with a partner node, {PARTNER}, over HTTPS on loopback")
-        result.sharing = share_with_partner(out, settings, LIST_NAME)
+        seen = next(
+            (p for p in national.planted if result.found(p) and p.flight_key in manifests), None
+        )
+        hit = (seen.entry_id, manifests[seen.flight_key]) if seen is not None else None
+        result.sharing = share_with_partner(out, settings, LIST_NAME, hit=hit)
     return result
 
 

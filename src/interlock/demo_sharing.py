@@ -10,19 +10,23 @@ own certificates. The step then:
 3. pushes it and checks the partner's signed receipt;
 4. has the partner witness and cosign this node's ledger checkpoint;
 5. has the partner prove that the message is in this node's log;
-6. shows the partner's watchlist made of the entries, and verifies both ledgers.
+6. shows the partner's watchlist made of the entries, and verifies both ledgers;
+7. step 10 (:mod:`interlock.demo_partner_hit`): the partner sees a planted person of the day,
+   and the hit notification, the case here and the source confirmation close the loop.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from rich.console import Console
 from sqlalchemy import select
 
 from interlock.access.purpose import AccessPurpose, Purpose
 from interlock.access.roles import Principal, Role
+from interlock.demo_partner_hit import PartnerHitResult, partner_hit
 from interlock.errors import NotFoundError
 from interlock.settings import Settings
 from interlock.sharing.context import SharingContext
@@ -50,6 +54,7 @@ class SharingResult:
     included: bool = False
     partner_entries: int = 0
     ledgers_ok: bool = False
+    hit: PartnerHitResult | None = None
 
 
 def _account(store: Store, username: str, role: Role) -> Principal:
@@ -75,8 +80,11 @@ def _wire(ctx: SharingContext, card: dict[str, object], other: str) -> None:
         )  # fmt: skip
 
 
-def share_with_partner(out: Console, settings: Settings, list_name: str) -> SharingResult:
-    """Run the step (module docstring)."""
+def share_with_partner(
+    out: Console, settings: Settings, list_name: str, *, hit: tuple[str, Path] | None = None
+) -> SharingResult:
+    """Run the step (module docstring); ``hit``: the entry id of a planted person of the day
+    and the manifest of their flight, for step 10."""
     result = SharingResult()
     ports = {settings.node_name: free_port(), PARTNER: free_port()}
     here = settings.model_copy(
@@ -159,6 +167,12 @@ def share_with_partner(out: Console, settings: Settings, list_name: str) -> Shar
             f"{result.ledgers_ok}",
             highlight=False,
         )
+        if hit is not None:
+            out.print(f"[bold]10.[/] {PARTNER} sees a person this node lists")
+            result.hit = partner_hit(
+                out, mine=mine, theirs=theirs, partner_app=apps[PARTNER], held_list=held,
+                entry_id=hit[0], manifest=hit[1], principal=_account,
+            )  # fmt: skip
     finally:
         for app in apps.values():
             app.state.sharing.close_links()
