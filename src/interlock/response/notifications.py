@@ -95,23 +95,23 @@ class Notifications:
     def for_alert(self, principal: Principal, alert_id: int) -> list[NotificationInfo]:
         """The notifications of one alert, oldest first (404 for an unknown alert)."""
         check(principal, Action.ALERT_READ)
-        with self._sessions.begin() as session:
-            if session.get(AlertRow, alert_id) is None:
-                raise NotFoundError(f"no alert {alert_id}")
-            found = self._select(session, Subject(SubjectKind.ALERT, alert_id))
-            record(session, AuditEvent.by(principal, "notification.list", subject_kind="alert",
-                                          subject_id=str(alert_id)))  # fmt: skip
-        return found
+        return self._of(principal, Subject(SubjectKind.ALERT, alert_id), AlertRow)
 
     def for_case(self, principal: Principal, case_id: int) -> list[NotificationInfo]:
         """The notifications of one case, oldest first (404 for an unknown case)."""
         check(principal, Action.CASE_READ)
+        return self._of(principal, Subject(SubjectKind.CASE, case_id), CaseRow)
+
+    def _of(
+        self, principal: Principal, subject: Subject, table: type[AlertRow] | type[CaseRow]
+    ) -> list[NotificationInfo]:
         with self._sessions.begin() as session:
-            if session.get(CaseRow, case_id) is None:
-                raise NotFoundError(f"no case {case_id}")
-            found = self._select(session, Subject(SubjectKind.CASE, case_id))
-            record(session, AuditEvent.by(principal, "notification.list", subject_kind="case",
-                                          subject_id=str(case_id)))  # fmt: skip
+            if session.get(table, subject.id) is None:
+                raise NotFoundError(f"no {subject}")
+            found = self._select(session, subject)
+            record(session, AuditEvent.by(principal, "notification.list",
+                                          subject_kind=str(subject.kind),
+                                          subject_id=str(subject.id)))  # fmt: skip
         return found
 
     def find(
