@@ -31,8 +31,8 @@ from interlock.response import Notifications, builtin_playbooks, deliver_due, es
 from interlock.response.outbox import enqueue_for_partner_hit
 from interlock.response.playbooks import Playbooks, parse_playbooks
 from interlock.settings import Settings, get_settings
+from interlock.sharing.addressing import own_terms
 from interlock.sharing.envelope import Message
-from interlock.sharing.hits import own_terms
 from interlock.sharing.kinds import TLP, ShareKind
 from interlock.sharing.partner_hits import open_hit_case
 from interlock.sharing.stix import (

@@ -37,8 +37,9 @@ from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import SHARE, Envelope, Message, Onward, sign_envelope
 from interlock.sharing.identity import node_identity
 from interlock.sharing.kinds import TLP
+from interlock.sharing.publishing import ShareOptions
 from interlock.sharing.received import partner_list_name
-from interlock.sharing.service import ShareOptions, SharingService
+from interlock.sharing.service import SharingService
 from interlock.sharing.witnessing import check_inclusion, cosign_latest
 from interlock.store import Store
 from interlock.store.schema_access import AuditRow

@@ -151,7 +151,7 @@ def agreement(
     as_user: AsOption = None,
 ) -> None:
     """Record a new version of the sharing agreement with a partner."""
-    from interlock.sharing.partners import agreement_dict
+    from interlock.sharing.partner_views import agreement_dict
 
     try:
         start = date.fromisoformat(valid_from) if valid_from else date.today()
@@ -255,7 +255,7 @@ def publish(
     as_user: AsOption = None,
 ) -> None:
     """Send partners the list's entries they lack, and revocations of delisted ones."""
-    from interlock.sharing.service import ShareOptions
+    from interlock.sharing.publishing import ShareOptions
 
     options = ShareOptions(
         tlp=TLP(tlp), onward=Onward(onward), consent=tuple(consent or ()), max_hops=max_hops,

@@ -32,8 +32,9 @@ from interlock.settings import Settings
 from interlock.sharing.context import SharingContext
 from interlock.sharing.identity import node_identity
 from interlock.sharing.loopback import LoopbackServer, free_port
+from interlock.sharing.publishing import ShareOptions
 from interlock.sharing.received import partner_list_name
-from interlock.sharing.service import ShareOptions, SharingService
+from interlock.sharing.service import SharingService
 from interlock.sharing.transport import push_once
 from interlock.sharing.witnessing import check_inclusion, cosign_latest
 from interlock.store import Store

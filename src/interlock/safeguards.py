@@ -62,8 +62,10 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
               "interlock.store.watchlists: entries keep nominating source, reason, review-by; "
               "active_entries leaves out delisted, removed and expired ones"),
     Safeguard("SG-19", "Source confirmation", Status.IMPLEMENTED,
-              "interlock.sharing.service: a confirmed hit on a partner's entry is notified with "
-              "source confirmation required; sightings wait for the partner's answer"),
+              "interlock.sharing.hit_notification: a confirmed hit on a partner's entry is "
+              "notified with source confirmation required; interlock.sharing.sightings: "
+              "sightings wait for the partner's answer; interlock.sharing.partner_hits: the "
+              "listing node gets a case to answer"),
     Safeguard("SG-20", "Alert states", Status.IMPLEMENTED,
               "interlock.alerts.desk: new -> under_review -> confirmed | dismissed, by a person"),
     Safeguard("SG-21", "Reasoned review", Status.IMPLEMENTED,
@@ -113,11 +115,12 @@ SAFEGUARDS: tuple[Safeguard, ...] = (
               "interlock.sharing.policy (agreement kinds, purposes, TLP, dates; onward only with "
               "the originator's consent and hops left); interlock.sharing.outbox tells the DPO"),
     Safeguard("SG-43", "Corrections propagate", Status.IMPLEMENTED,
-              "interlock.sharing.service.correct and forward_correction: every recipient, "
+              "interlock.sharing.corrections (correct, forward_correction): every recipient, "
               "and the recipients' recipients"),
     Safeguard("SG-44", "Originator's conditions bind", Status.IMPLEMENTED,
               "interlock.sharing.received: partner lists keep the originator's terms; review-by "
-              "capped at its retention; onward sharing and reads held to its terms"),
+              "capped at its retention; onward sharing and reads held to its terms; "
+              "interlock.sharing.seal: the originator's signature over them travels onward"),
     Safeguard("SG-45", "Data-subject requests", Status.IMPLEMENTED,
               "interlock.subjects: requests with due dates, refusals citing a legal ground, "
               "search and export of what the node holds"),

@@ -30,7 +30,8 @@ from interlock.errors import ForbiddenError, NotFoundError
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Onward, Terms
 from interlock.sharing.kinds import TLP
-from interlock.sharing.service import ShareOptions, SharingService
+from interlock.sharing.publishing import ShareOptions
+from interlock.sharing.service import SharingService
 from interlock.sharing.views import inbox_summary, recent_inbox, recent_outbox
 from interlock.store.schema_sharing import ShareInboxRow
 
@@ -160,7 +161,7 @@ def set_agreement(
     ctx: SharingDep,
     principal: Annotated[Principal, Depends(Allowed(Action.PARTNER_MANAGE))],
 ) -> dict[str, Any]:
-    from interlock.sharing.partners import agreement_dict
+    from interlock.sharing.partner_views import agreement_dict
 
     made = ctx.registry.set_agreement(principal, name, **body.model_dump())
     return agreement_dict(made)

@@ -194,7 +194,7 @@ def partner_agreements(store: Store) -> dict[str, Any]:
     purposes, TLP ceiling, validity, legal basis, third country (no keys, no addresses)."""
     from sqlalchemy import select
 
-    from interlock.sharing.partners import agreement_dict, partner_view
+    from interlock.sharing.partner_views import agreement_dict, partner_view
     from interlock.store.schema_sharing import PartnerRow
 
     with store.sessions() as session:

@@ -42,7 +42,7 @@ from interlock.sharing.envelope import (
     verify_envelope,
 )
 from interlock.sharing.outbox import sent_leaf
-from interlock.sharing.partners import partner_view
+from interlock.sharing.partner_views import partner_view
 from interlock.sharing.policy import decide_receive
 from interlock.sharing.seal import seal_reasons
 from interlock.store.schema_sharing import PartnerRow, ShareInboxRow

@@ -26,7 +26,7 @@ from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import SHARE, Message, Terms, new_message_id, sign_envelope
 from interlock.sharing.jsonfields import canonical_json
 from interlock.sharing.kinds import ShareKind
-from interlock.sharing.partners import partner_row, partner_view
+from interlock.sharing.partner_views import partner_row, partner_view
 from interlock.sharing.policy import decide_send
 from interlock.store.schema_sharing import ShareOutboxRow, ShareRecipientRow
 

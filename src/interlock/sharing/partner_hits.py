@@ -1,11 +1,11 @@
 """A partner's hit on one of this node's entries: the work it makes here.
 
 When a partner confirms a hit on an entry this node shared with it, its hit notification
-arrives here (:mod:`interlock.sharing.hits` sends it). The notification opens a case, priority
-1, for the liaison who must answer whether the person seen is the one listed (source
-confirmation, SG-19): the case's first timeline event says who reported what, where and when,
-and which of this node's entries. The answer, sent with ``share confirm-source``, is the
-case's next event; a notification is answered once.
+arrives here (:mod:`interlock.sharing.hit_notification` sends it). The notification opens a
+case, priority 1, for the liaison who must answer whether the person seen is the one listed
+(source confirmation, SG-19): the case's first timeline event says who reported what, where
+and when, and which of this node's entries. The answer, sent with ``share confirm-source``,
+is the case's next event; a notification is answered once.
 
 A notification must be about an entry this node shared with that partner: its sighting refers
 to the STIX id this node sent, and the sent objects are on record

@@ -202,6 +202,6 @@ def _correction(session: Session, ctx: SharingContext, message: Message, now: da
         ).scalar()
         if corrected is not None:
             corrected.corrected_by = message.message_id
-    from interlock.sharing.service import forward_correction
+    from interlock.sharing.corrections import forward_correction
 
     forward_correction(session, ctx, message, now)

@@ -45,7 +45,7 @@ from interlock.sharing.envelope import (
     verify_envelope,
 )
 from interlock.sharing.outbox import DELIVERED, PENDING, REJECTED
-from interlock.sharing.partners import Partner, partner_row, partner_view
+from interlock.sharing.partner_views import Partner, partner_row, partner_view
 from interlock.store.schema_sharing import PartnerRow, ShareOutboxRow
 
 log = logging.getLogger(__name__)
