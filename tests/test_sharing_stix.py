@@ -186,6 +186,18 @@ def test_ids_are_deterministic_per_node_kind_and_local_id() -> None:
     assert hit_objects()[-1]["id"] == hit_objects()[-1]["id"]
 
 
+def test_ids_are_the_ones_earlier_versions_made() -> None:
+    """Ids must survive upgrades: a partner holding an object matches its next version by id."""
+    node, traveller, where, seen = hit_objects()
+    entry = stix.entry_identity(listed(), INFO, node="node-a", tlp=TLP.AMBER)
+    assert stix.node_identity_id("node-a") == "identity--2df2f975-1b04-5872-acd2-67c8cdbe52e9"
+    assert entry["id"] == "identity--0c5bf01b-8e38-592b-9527-a60fa8b95b56"
+    assert traveller["id"] == "identity--457268e5-cc0e-5bbb-81a7-3f5d60185cc7"
+    assert where["id"] == "location--546c7121-fa97-5714-9039-245c0e7453a5"
+    assert seen["id"] == "sighting--23a16c98-eed9-5ed8-8e1d-dbb35949e9ab"
+    assert seen["sighting_of_ref"] == entry["id"] and node["id"] == seen["created_by_ref"]
+
+
 def test_a_correction_is_a_later_version_of_the_same_object() -> None:
     first = stix.entry_identity(listed(), INFO, node="node-a", tlp=TLP.AMBER)
     rebuilt = stix.entry_identity(listed(nationalities=["DEU"]), INFO, node="node-a", tlp=TLP.AMBER)

@@ -1,32 +1,32 @@
 """Reading STIX 2.1 bundles a partner sent: :func:`read_bundle` turns a bundle into typed
-views (:class:`EntryView`, :class:`TravellerView`, :class:`SightingView` …) and
-:func:`entry_from_identity` a watchlist-entry identity into a :class:`WatchlistEntry`.
-Anything malformed is a :class:`~interlock.errors.ParseError` naming the object's index and
-field. Pure: no I/O.
+views (:class:`EntryView`, :class:`TravellerView`, :class:`SightingView` …, defined in
+:mod:`interlock.sharing.stix_views` and re-exported here) and :func:`entry_from_identity` a
+watchlist-entry identity into a :class:`WatchlistEntry`. Anything malformed is a
+:class:`~interlock.errors.ParseError` naming the object's index and field (the strict field
+reading is :class:`~interlock.sharing.stix_fields.Fields`). Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, TypeVar
+from dataclasses import replace
+from datetime import date
+from typing import Any
 
 from interlock.errors import ParseError
-from interlock.sharing.kinds import TLP
-from interlock.sharing.stix import (
-    _DAY,
-    _ID,
-    _TLP_BY_ID,
-    EXTENSION_ID,
-    TLP1_IDS,
-    Record,
-    parse_timestamp,
-    tlp_marking,
-    tlp_of,
-)
+from interlock.sharing.stix_extension import EXTENSION_ID, Record
+from interlock.sharing.stix_fields import Fields
+from interlock.sharing.stix_markings import TLP1_IDS, TLP_BY_ID, tlp_marking, tlp_of
+from interlock.sharing.stix_views import EntryView as EntryView
+from interlock.sharing.stix_views import IdentityView as IdentityView
+from interlock.sharing.stix_views import LocationView as LocationView
+from interlock.sharing.stix_views import MarkingView as MarkingView
+from interlock.sharing.stix_views import ObjectMeta as ObjectMeta
+from interlock.sharing.stix_views import OtherView as OtherView
+from interlock.sharing.stix_views import SightingView as SightingView
+from interlock.sharing.stix_views import StixView as StixView
+from interlock.sharing.stix_views import TravellerView as TravellerView
 from interlock.watchlists.model import (
     EntryDocument,
     EntryKind,
@@ -38,198 +38,9 @@ from interlock.watchlists.model import (
 )
 
 
-class _Fields:
-    """Typed access to the properties of one JSON object; errors name ``where`` and the key."""
-
-    def __init__(self, data: object, where: str) -> None:
-        if not isinstance(data, dict):
-            raise ParseError("expected a JSON object", location=where)
-        self.data: dict[str, Any] = data
-        self.where = where
-
-    def at(self, key: str) -> str:
-        return f"{self.where}.{key}"
-
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        value = self.data.get(key)
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or (required and not value):
-            raise ParseError("expected a non-empty string", location=self.at(key))
-        return value
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise ParseError("expected true or false", location=self.at(key))
-        return value
-
-    def integer(self, key: str, low: int, high: int) -> int | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ParseError(f"expected an integer from {low} to {high}", location=self.at(key))
-        return int(value)
-
-    def stamp(self, key: str, *, required: bool = False) -> datetime | None:
-        if key not in self.data and not required:
-            return None
-        return parse_timestamp(self.data.get(key), self.at(key))
-
-    def day(self, key: str) -> date | None:
-        value = self.data.get(key)
-        if value is None:
-            return None
-        match = _DAY.match(value) if isinstance(value, str) else None
-        try:
-            if match is None:
-                raise ValueError("expected YYYY-MM-DD")
-            return date(*(int(part) for part in match.groups()))
-        except ValueError as err:
-            raise ParseError(f"not a date: {err}", location=self.at(key)) from err
-
-    def ref(self, key: str, *, required: bool = False) -> str | None:
-        value = self.text(key, required=required)
-        if value is not None and not _ID.match(value):
-            raise ParseError("expected a STIX identifier (type--uuid)", location=self.at(key))
-        return value
-
-    def items(self, key: str) -> list[_Fields]:
-        return [_Fields(item, f"{self.at(key)}[{i}]") for i, item in enumerate(self._list(key))]
-
-    def strings(self, key: str) -> list[str]:
-        values = self._list(key)
-        for i, value in enumerate(values):
-            if not isinstance(value, str):
-                raise ParseError("expected a string", location=f"{self.at(key)}[{i}]")
-        return values
-
-    def refs(self, key: str) -> list[str]:
-        values = self.strings(key)
-        for i, value in enumerate(values):
-            if not _ID.match(value):
-                raise ParseError("expected a STIX identifier", location=f"{self.at(key)}[{i}]")
-        return values
-
-    def _list(self, key: str) -> list[Any]:
-        value = self.data.get(key, [])
-        if not isinstance(value, list):
-            raise ParseError("expected a list", location=self.at(key))
-        return value
-
-    def choice(self, key: str, enum: type[_E], default: _E) -> _E:
-        value = self.text(key)
-        if value is None:
-            return default
-        try:
-            return enum(value)
-        except ValueError as err:
-            allowed = ", ".join(member.value for member in enum)
-            raise ParseError(f"expected one of {allowed}", location=self.at(key)) from err
-
-
-_E = TypeVar("_E", bound=StrEnum)
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectMeta:
-    """What every STIX object read from a bundle has: its place, id, versions and marking."""
-
-    index: int
-    type: str
-    id: str
-    created: datetime | None
-    modified: datetime | None
-    revoked: bool
-    tlp: TLP | None
-    created_by_ref: str | None
-    raw: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class EntryView:
-    """A watchlist entry a partner published; ``entry.list_name`` is the partner's list."""
-
-    meta: ObjectMeta
-    entry: WatchlistEntry
-    list_owner: str
-    legal_basis: str
-    list_type: str
-    correction_reason: str | None
-    revocation_reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TravellerView:
-    """The person seen in a hit, as the reporting node's traveller data gave them."""
-
-    meta: ObjectMeta
-    name: str
-    given: str
-    family: str
-    birth_date: PartialDate | None
-    nationality: str | None
-    document: EntryDocument | None
-
-
-@dataclass(frozen=True, slots=True)
-class SightingView:
-    """A hit on a listed person. Without the Interlock extension (a sighting from another
-    tool) ``source_confirmation_required`` is True: nothing is passed on unconfirmed."""
-
-    meta: ObjectMeta
-    sighting_of_ref: str
-    where_sighted_refs: tuple[str, ...]
-    first_seen: datetime | None
-    last_seen: datetime | None
-    count: int | None
-    alert_id: str | None
-    flight_number: str | None
-    traveller_ref: str | None
-    source_confirmation_required: bool
-    correction_reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class LocationView:
-    meta: ObjectMeta
-    name: str | None
-    country: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class IdentityView:
-    """An identity without Interlock fields (a node, an organisation)."""
-
-    meta: ObjectMeta
-    name: str
-    identity_class: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class MarkingView:
-    """A marking definition; ``tlp`` for the TLP ones (2.0, or 1.0 read as 2.0)."""
-
-    meta: ObjectMeta
-    tlp: TLP | None
-
-
-@dataclass(frozen=True, slots=True)
-class OtherView:
-    """Any other object (extension definitions, types Interlock does not interpret)."""
-
-    meta: ObjectMeta
-
-
-StixView = (
-    EntryView | TravellerView | SightingView | LocationView | IdentityView | MarkingView | OtherView
-)
-
-
 def read_bundle(data: bytes | str | Mapping[str, Any]) -> list[StixView]:
     """The objects of a STIX 2.1 bundle as typed views (ParseError naming index and field)."""
-    top = _Fields(_load(data) if isinstance(data, bytes | str) else dict(data), "bundle")
+    top = Fields(_load(data) if isinstance(data, bytes | str) else dict(data), "bundle")
     if top.data.get("type") != "bundle":
         raise ParseError("expected 'bundle'", location="bundle.type")
     bundle_id = top.ref("id", required=True)
@@ -245,22 +56,22 @@ def _load(data: bytes | str) -> object:
         raise ParseError(f"not JSON: {err}", location="bundle") from err
 
 
-def _objects(top: _Fields) -> list[_Fields]:
+def _objects(top: Fields) -> list[Fields]:
     objects = top.data.get("objects", [])
     if not isinstance(objects, list):
         raise ParseError("expected a list", location="bundle.objects")
-    return [_Fields(obj, f"objects[{i}]") for i, obj in enumerate(objects)]
+    return [Fields(obj, f"objects[{i}]") for i, obj in enumerate(objects)]
 
 
 def read_object(obj: Mapping[str, Any], index: int = 0) -> StixView:
     """One STIX object as a typed view; errors name ``objects[index]`` and the field."""
-    fields = _Fields(dict(obj), f"objects[{index}]")
+    fields = Fields(dict(obj), f"objects[{index}]")
     meta = _meta(fields, index)
     reader = _READERS.get(meta.type)
     return reader(meta, fields) if reader else OtherView(meta)
 
 
-def _meta(fields: _Fields, index: int) -> ObjectMeta:
+def _meta(fields: Fields, index: int) -> ObjectMeta:
     stix_type = fields.text("type", required=True) or ""
     ident = fields.ref("id", required=True) or ""
     if ident.split("--", 1)[0] != stix_type:
@@ -282,16 +93,16 @@ def _meta(fields: _Fields, index: int) -> ObjectMeta:
     )
 
 
-def _interlock(fields: _Fields) -> _Fields | None:
+def _interlock(fields: Fields) -> Fields | None:
     extensions = fields.data.get("extensions", {})
     if not isinstance(extensions, dict):
         raise ParseError("expected a JSON object", location=fields.at("extensions"))
     if EXTENSION_ID not in extensions:
         return None
-    return _Fields(extensions[EXTENSION_ID], fields.at("extension"))
+    return Fields(extensions[EXTENSION_ID], fields.at("extension"))
 
 
-def _identity(meta: ObjectMeta, fields: _Fields) -> StixView:
+def _identity(meta: ObjectMeta, fields: Fields) -> StixView:
     _require_versions(meta, fields)
     name = fields.text("name", required=True) or ""
     ext = _interlock(fields)
@@ -305,7 +116,7 @@ def _identity(meta: ObjectMeta, fields: _Fields) -> StixView:
     raise ParseError(f"unknown record {record!r} for an identity", location=ext.at("record"))
 
 
-def _require_versions(meta: ObjectMeta, fields: _Fields) -> None:
+def _require_versions(meta: ObjectMeta, fields: Fields) -> None:
     if meta.created is None or meta.modified is None:
         key = "created" if meta.created is None else "modified"
         raise ParseError("required", location=fields.at(key))
@@ -322,7 +133,7 @@ def entry_from_identity(obj: Mapping[str, Any], list_name: str) -> WatchlistEntr
     return replace(view.entry, list_name=list_name)
 
 
-def _entry_view(meta: ObjectMeta, fields: _Fields, ext: _Fields) -> EntryView:
+def _entry_view(meta: ObjectMeta, fields: Fields, ext: Fields) -> EntryView:
     entry_id = ext.text("entry_id", required=True) or ""
     names = [_entry_name(item) for item in ext.items("names")]
     if not names and fields.data.get("identity_class") == "individual":
@@ -355,7 +166,7 @@ def _entry_view(meta: ObjectMeta, fields: _Fields, ext: _Fields) -> EntryView:
     )
 
 
-def _entry_name(item: _Fields) -> EntryName:
+def _entry_name(item: Fields) -> EntryName:
     return EntryName(
         full=item.text("full", required=True) or "",
         given=item.text("given") or "",
@@ -365,7 +176,7 @@ def _entry_name(item: _Fields) -> EntryName:
     )
 
 
-def _partial_date(item: _Fields) -> PartialDate:
+def _partial_date(item: Fields) -> PartialDate:
     year = item.integer("year", 1, 9999)
     if year is None:
         raise ParseError("required", location=item.at("year"))
@@ -384,7 +195,7 @@ def _partial_date(item: _Fields) -> PartialDate:
     )
 
 
-def _document(item: _Fields) -> EntryDocument:
+def _document(item: Fields) -> EntryDocument:
     return EntryDocument(
         type=item.text("type", required=True) or "",
         number=item.text("number", required=True) or "",
@@ -392,7 +203,7 @@ def _document(item: _Fields) -> EntryDocument:
     )
 
 
-def _traveller_view(meta: ObjectMeta, name: str, ext: _Fields) -> TravellerView:
+def _traveller_view(meta: ObjectMeta, name: str, ext: Fields) -> TravellerView:
     names = [_entry_name(item) for item in ext.items("names")]
     births = [_partial_date(item) for item in ext.items("birth_dates")]
     nationalities = ext.strings("nationalities")
@@ -409,9 +220,9 @@ def _traveller_view(meta: ObjectMeta, name: str, ext: _Fields) -> TravellerView:
     )
 
 
-def _sighting(meta: ObjectMeta, fields: _Fields) -> SightingView:
+def _sighting(meta: ObjectMeta, fields: Fields) -> SightingView:
     _require_versions(meta, fields)
-    ext = _interlock(fields) or _Fields({}, fields.at("extension"))
+    ext = _interlock(fields) or Fields({}, fields.at("extension"))
     return SightingView(
         meta,
         sighting_of_ref=fields.ref("sighting_of_ref", required=True) or "",
@@ -427,13 +238,13 @@ def _sighting(meta: ObjectMeta, fields: _Fields) -> SightingView:
     )
 
 
-def _location(meta: ObjectMeta, fields: _Fields) -> LocationView:
+def _location(meta: ObjectMeta, fields: Fields) -> LocationView:
     _require_versions(meta, fields)
     return LocationView(meta, name=fields.text("name"), country=fields.text("country"))
 
 
-def _marking_definition(meta: ObjectMeta, fields: _Fields) -> MarkingView:
-    level = _TLP_BY_ID.get(meta.id)
+def _marking_definition(meta: ObjectMeta, fields: Fields) -> MarkingView:
+    level = TLP_BY_ID.get(meta.id)
     official = tlp_marking(level) if level is not None and meta.id not in TLP1_IDS else None
     if official is not None and fields.data != official:
         raise ParseError(
@@ -442,7 +253,7 @@ def _marking_definition(meta: ObjectMeta, fields: _Fields) -> MarkingView:
     return MarkingView(meta, level)
 
 
-_READERS: dict[str, Callable[[ObjectMeta, _Fields], StixView]] = {
+_READERS: dict[str, Callable[[ObjectMeta, Fields], StixView]] = {
     "identity": _identity,
     "sighting": _sighting,
     "location": _location,
