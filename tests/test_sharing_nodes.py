@@ -801,7 +801,7 @@ def test_every_bundle_the_nodes_exchanged_is_valid_stix(nodes: dict[str, Node]) 
 
 def test_a_partner_that_pulls_is_known_to_be_back(nodes: dict[str, Node]) -> None:
     """Its pending messages are due at once, not at the end of their back-off."""
-    from interlock.sharing.transport import pull_from
+    from interlock.sharing.pull import pull_from
 
     alpha, bravo = nodes["alpha"], nodes["bravo"]
     _alpha_lists(alpha)

@@ -391,7 +391,7 @@ def push() -> None:
 @share_app.command("pull")
 def pull() -> None:
     """Fetch from every partner what it holds for this node and this node lacks."""
-    from interlock.sharing.transport import pull_all
+    from interlock.sharing.pull import pull_all
 
     ctx = _context()
     try:

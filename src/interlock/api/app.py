@@ -37,8 +37,8 @@ from interlock.settings import Settings, get_settings
 from interlock.sharing.context import SharingContext
 from interlock.sharing.taxii import taxii_router
 from interlock.sharing.taxii_access import taxii_authorizer, taxii_roots
-from interlock.sharing.transport import SharingWorker
 from interlock.sharing.witnessing import node_witness
+from interlock.sharing.worker import SharingWorker
 from interlock.store import Store
 
 
@@ -50,7 +50,7 @@ def create_app(
     confirmed alerts (:mod:`interlock.response.worker`), and ``settings.screen_workers``
     processes share the screening of large messages (:mod:`interlock.screening.pool`); with
     ``serving`` and ``sharing_loop`` another pushes shares to partners, pulls what was missed
-    and collects witness cosignatures (:mod:`interlock.sharing.transport`)."""
+    and collects witness cosignatures (:mod:`interlock.sharing.worker`)."""
     settings = settings or get_settings()
     store = Store.from_settings(settings)
     screening = store.screener  # one index per node, shared with ingest over HTTP

@@ -90,8 +90,9 @@ def feed(
     request: Request, ctx: SharingDep, after: Annotated[int, Query(ge=0)] = 0
 ) -> dict[str, Any]:
     """The envelopes queued for the signed-in partner after sequence number ``after``."""
-    from interlock.sharing.transport import check_pull, partner_is_back
-    from interlock.sharing.transport import feed as read_feed
+    from interlock.sharing.pull import check_pull
+    from interlock.sharing.pull import feed as read_feed
+    from interlock.sharing.transport import partner_is_back
 
     partner = check_pull(ctx, request.headers, after)
     page = read_feed(ctx, partner.name, after)

@@ -12,7 +12,7 @@ content is applied (:mod:`received`) in the same transaction that stores the mes
 appends the ``received`` leaf.
 
 ``in_seq`` of the partner is the highest sequence number below which nothing is missing; a
-message above ``in_seq + 1`` reveals a gap, which pull catch-up fills (:mod:`transport`).
+message above ``in_seq + 1`` reveals a gap, which pull catch-up fills (:mod:`pull`).
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ For each recipient :func:`enqueue` checks the policy (deny by default, :mod:`pol
 the message the next sequence number of that partner, signs it as a DSSE envelope, writes the
 outbox row, records which objects went to whom (for corrections, SG-43), adds the STIX objects
 to the partner's TAXII collection, appends a ``sent`` leaf to the ledger and writes the audit
-entry (SG-33). Push and pull read the outbox later (:mod:`transport`), so a node that stops
-after the commit still delivers, and a rolled-back decision sends nothing.
+entry (SG-33). Push and pull read the outbox later (:mod:`transport`, :mod:`pull`), so a node
+that stops after the commit still delivers, and a rolled-back decision sends nothing.
 """
 
 from __future__ import annotations
