@@ -29,16 +29,16 @@ from interlock.errors import ParseError
 from interlock.settings import Settings
 from interlock.sharing import stix
 from interlock.sharing.kinds import TLP
-from interlock.sharing.taxii import (
+from interlock.sharing.taxii import taxii_router
+from interlock.sharing.taxii_store import (
     STIX_MEDIA_TYPE,
     TAXII_MEDIA_TYPE,
     CollectionName,
     ObjectQuery,
     TaxiiRepository,
     collection_id,
-    taxii_router,
+    version_of,
 )
-from interlock.sharing.taxii_store import version_of
 from interlock.store import Store
 from interlock.store.schema_taxii import TaxiiObjectRow
 from interlock.watchlists.model import EntryKind, EntryName, ListInfo, ListType, WatchlistEntry
