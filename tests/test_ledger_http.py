@@ -19,6 +19,7 @@ from sqlalchemy import text
 from interlock.api.errors import install_error_handler
 from interlock.api.ledger import ledger_router
 from interlock.ledger import merkle
+from interlock.ledger.cosigning import CosignStatus, WitnessEndpoint, collect_cosignatures
 from interlock.ledger.log import Ledger, leaf_bytes
 from interlock.ledger.note import Checkpoint, KeyType, Signer, Verifier, parse_note
 from interlock.ledger.tiles import TileReader, read_bundle
@@ -26,11 +27,8 @@ from interlock.ledger.witness import (
     TLOG_SIZE,
     AddCheckpoint,
     AlarmKind,
-    CosignStatus,
     Witness,
-    WitnessEndpoint,
     alarms,
-    collect_cosignatures,
 )
 from interlock.store import Store, migrate
 from node_servers import LoopbackServer, free_port

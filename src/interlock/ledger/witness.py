@@ -1,5 +1,4 @@
-"""Witnessing partners' logs, and collecting partners' cosignatures on ours (C2SP
-tlog-witness, tlog-cosignature).
+"""Witnessing partners' logs (C2SP tlog-witness, tlog-cosignature).
 
 **As a witness** (:class:`Witness`), a node cosigns a partner's checkpoint only when
 
@@ -13,10 +12,8 @@ A fork or an inconsistent proof on a log-signed checkpoint is evidence that the 
 misbehaves: it is kept as an alarm row with the request. The check and the update of the
 stored checkpoint are one compare-and-set, so two racing requests can never roll it back.
 
-**As a log** (:func:`collect_cosignatures`), a node sends its newest checkpoint to each
-partner witness with a consistency proof from the size that witness last cosigned, retries
-once from the size a 409 reports, verifies and keeps the cosignatures, and reports a witness
-that is down instead of failing.
+The log's side, collecting partners' cosignatures on this node's checkpoints, is
+:mod:`interlock.ledger.cosigning`.
 """
 
 from __future__ import annotations
@@ -25,23 +22,19 @@ import base64
 import binascii
 import logging
 import re
-import ssl
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-import httpx
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from interlock.errors import InterlockError, ParseError
-from interlock.ledger.log import Ledger
+from interlock.errors import ParseError
 from interlock.ledger.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
 from interlock.ledger.note import (
-    DASH,
     Checkpoint,
     Note,
     Signer,
@@ -57,7 +50,7 @@ TEXT = "text/plain; charset=utf-8"
 TLOG_SIZE = "text/x.tlog.size"
 MAX_PROOF_LINES = 63
 MAX_BODY = 64 * 1024
-_DECIMAL = re.compile(r"0|[1-9][0-9]*")
+DECIMAL = re.compile(r"0|[1-9][0-9]*")
 
 
 class AlarmKind(StrEnum):
@@ -116,7 +109,7 @@ def parse_request(body: str) -> AddCheckpoint:
         raise ParseError("the proof ends with a blank line before the checkpoint", location="body")
     old_line, *proof_lines = head.split("\n")
     word, _, size = old_line.partition(" ")
-    if word != "old" or not _DECIMAL.fullmatch(size):
+    if word != "old" or not DECIMAL.fullmatch(size):
         raise ParseError("the first line is 'old <size>' without leading zeros", location="line 1")
     if len(proof_lines) > MAX_PROOF_LINES:
         raise ParseError(f"at most {MAX_PROOF_LINES} proof lines", location="body")
@@ -282,122 +275,3 @@ def _text(status: int, reason: str) -> WitnessResponse:
 
 def _size(size: int) -> WitnessResponse:
     return WitnessResponse(409, TLOG_SIZE, f"{size}\n")
-
-
-# -- the log's side: collecting cosignatures -----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class WitnessEndpoint:
-    """A partner witness: its cosigning key name, submission prefix (``…/ledger``; the request
-    goes to ``<url>/add-checkpoint``), key, and TLS verification (a pinned context)."""
-
-    name: str
-    url: str
-    verifier: Verifier
-    verify: ssl.SSLContext | bool = True
-
-
-class CosignStatus(StrEnum):
-    COSIGNED = "cosigned"
-    ALREADY = "already"  # this witness's cosignature on the newest checkpoint is kept
-    REFUSED = "refused"
-    CONFLICT = "conflict"
-    DOWN = "down"
-
-
-@dataclass(frozen=True, slots=True)
-class CosignOutcome:
-    witness: str
-    status: CosignStatus
-    size: int
-    detail: str = ""
-
-
-def collect_cosignatures(
-    ledger: Ledger,
-    witnesses: Sequence[WitnessEndpoint],
-    http: httpx.Client | None = None,
-    *,
-    timeout: float = 10.0,
-) -> list[CosignOutcome]:
-    """Ask every witness to cosign the newest checkpoint; one outcome per witness.
-
-    With ``http`` every request goes through that client (its TLS settings); without it each
-    witness gets a client of its own with its ``verify`` setting.
-    """
-    outcomes: list[CosignOutcome] = []
-    for endpoint in witnesses:
-        if http is not None:
-            outcomes.append(_collect(ledger, endpoint, http))
-            continue
-        with httpx.Client(verify=endpoint.verify, timeout=timeout) as own:
-            outcomes.append(_collect(ledger, endpoint, own))
-    return outcomes
-
-
-def _collect(ledger: Ledger, endpoint: WitnessEndpoint, http: httpx.Client) -> CosignOutcome:
-    latest = ledger.latest_checkpoint()
-    size, name = latest.size, endpoint.name
-    if any(line.startswith(f"{DASH} {name} ") for line in latest.cosignatures):
-        return CosignOutcome(name, CosignStatus.ALREADY, size)
-    old = ledger.cosigned_size(name)
-    for attempt in range(2):
-        if old > size:
-            detail = f"the witness cosigned {old} leaves of our log, which has {size}"
-            record_alarm(ledger.sessions, ledger.origin, AlarmKind.CONFLICT, f"{name}: {detail}")
-            return CosignOutcome(name, CosignStatus.CONFLICT, size, detail)
-        proof = ledger.consistency_proof(old, size) if old else []
-        body = AddCheckpoint(old, proof, latest.note).render()
-        try:
-            response = http.post(
-                endpoint.url.rstrip("/") + "/add-checkpoint",
-                content=body.encode(),
-                headers={"Content-Type": TEXT},
-            )
-        except httpx.HTTPError as err:
-            return CosignOutcome(name, CosignStatus.DOWN, size, f"{type(err).__name__}: {err}")
-        reported = _reported_size(response)
-        if reported is not None and reported != old and attempt == 0:
-            old = reported  # the witness knows another size: prove from there
-            continue
-        return _outcome(ledger, endpoint, size, response, reported)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _reported_size(response: httpx.Response) -> int | None:
-    if response.status_code != 409:
-        return None
-    if not response.headers.get("content-type", "").startswith(TLOG_SIZE):
-        return None
-    text = response.text.strip()
-    return int(text) if _DECIMAL.fullmatch(text) else None
-
-
-def _outcome(
-    ledger: Ledger,
-    endpoint: WitnessEndpoint,
-    size: int,
-    response: httpx.Response,
-    reported: int | None,
-) -> CosignOutcome:
-    name = endpoint.name
-    if reported is not None:
-        detail = f"the witness holds another tree of {reported} leaves of our log"
-        record_alarm(ledger.sessions, ledger.origin, AlarmKind.CONFLICT, f"{name}: {detail}")
-        return CosignOutcome(name, CosignStatus.CONFLICT, size, detail)
-    if response.status_code != 200:
-        detail = f"HTTP {response.status_code}: {response.text.strip()[:200]}"
-        return CosignOutcome(name, CosignStatus.REFUSED, size, detail)
-    kept = 0
-    for line in response.text.splitlines():
-        if not line.startswith(f"{DASH} {name} "):
-            continue  # cosignatures of keys we do not know are ignored
-        try:
-            ledger.add_cosignature(size, line, endpoint.verifier)
-        except InterlockError:
-            continue
-        kept += 1
-    if not kept:
-        return CosignOutcome(name, CosignStatus.REFUSED, size, "no valid cosignature returned")
-    return CosignOutcome(name, CosignStatus.COSIGNED, size)

@@ -21,18 +21,11 @@ import httpx
 from sqlalchemy import select
 
 from interlock.errors import NotFoundError
+from interlock.ledger.cosigning import CosignOutcome, WitnessEndpoint, collect_cosignatures
 from interlock.ledger.leaves import leaf_bytes
 from interlock.ledger.merkle import leaf_hash, verify_inclusion
 from interlock.ledger.note import Checkpoint, NoteError, parse_note
-from interlock.ledger.witness import (
-    AddCheckpoint,
-    AlarmKind,
-    CosignOutcome,
-    Witness,
-    WitnessEndpoint,
-    collect_cosignatures,
-    record_alarm,
-)
+from interlock.ledger.witness import AddCheckpoint, AlarmKind, Witness, record_alarm
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Envelope, Message
 from interlock.sharing.outbox import sent_leaf
