@@ -12,17 +12,17 @@ from sqlalchemy.orm import Session
 
 from interlock.access.purpose import AccessPurpose, stated_reason
 from interlock.access.roles import Action, Principal, check
-from interlock.errors import NotFoundError, RefusedError
+from interlock.errors import RefusedError
 from interlock.sharing.addressing import MIN_SHARE_REASON
 from interlock.sharing.context import SharingContext
 from interlock.sharing.envelope import Message, Terms
 from interlock.sharing.kinds import ShareKind
 from interlock.sharing.outbox import Outgoing, SentObject, enqueue
 from interlock.sharing.policy import forward_terms
-from interlock.sharing.revocations import outbox_message, terms_fields
+from interlock.sharing.revocations import sent_message, terms_fields
 from interlock.sharing.seal import sealed_bytes
 from interlock.sharing.stix import bundle, correction
-from interlock.store.schema_sharing import ShareOutboxRow, ShareRecipientRow
+from interlock.store.schema_sharing import ShareRecipientRow
 
 
 def _now() -> datetime:
@@ -44,12 +44,7 @@ class Corrections:
         now = _now()
         del access
         with self.ctx.store.sessions.begin() as session:
-            row = session.execute(
-                select(ShareOutboxRow).where(ShareOutboxRow.message_id == message_id)
-            ).scalar()
-            if row is None:
-                raise NotFoundError(f"no message {message_id} was sent")
-            message = outbox_message(row)
+            message = sent_message(session, message_id)
             return _send_correction(session, self.ctx, principal.username, message, text, now)
 
 

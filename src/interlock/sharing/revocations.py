@@ -85,16 +85,17 @@ class EntryRevocations:
         self, session: Session, message_id: str, reason: str
     ) -> tuple[Terms, bytes | None]:
         """The terms of a message sent, with ``reason``, and the seal it carried."""
-        row = session.execute(
-            select(ShareOutboxRow).where(ShareOutboxRow.message_id == message_id)
-        ).scalar()
-        if row is None:
-            raise NotFoundError(f"no message {message_id} in the outbox")
-        message = outbox_message(row)
+        message = sent_message(session, message_id)
         return Terms(**{**terms_fields(message.terms), "reason": reason}), sealed_bytes(message)
 
 
-def outbox_message(row: ShareOutboxRow) -> Message:
+def sent_message(session: Session, message_id: str) -> Message:
+    """The message this node sent as ``message_id`` (NotFoundError when it sent none)."""
+    row = session.execute(
+        select(ShareOutboxRow).where(ShareOutboxRow.message_id == message_id)
+    ).scalar()
+    if row is None:
+        raise NotFoundError(f"no message {message_id} was sent")
     return Message.decode(Envelope.from_json(row.envelope).payload)
 
 
