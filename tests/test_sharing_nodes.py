@@ -543,9 +543,13 @@ def test_a_partner_that_pulls_restarts_the_back_off(nodes: dict[str, Node]) -> N
     assert push_once(alpha.ctx, now=now).failed == 1
     row = alpha.outbox()[0]
     assert row.next_attempt_at == now + timedelta(seconds=BACKOFF_FIRST)
-    charlie.server.start()
-    result = push_once(alpha.ctx, now=row.next_attempt_at)
-    assert result.delivered == 1, result.errors
+    charlie.server.start()  # its start-up pull may make the message due again, at any moment
+
+    def pushed() -> bool:
+        later = max(alpha.outbox()[0].next_attempt_at, datetime.now(UTC)) + timedelta(seconds=1)
+        return push_once(alpha.ctx, now=later).delivered == 1
+
+    wait_for(pushed, what="the push once charlie is back")
     assert alpha.outbox()[0].receipt["status"] == "duplicate"  # it had it already, by pull
     assert [r.message_id for r in charlie.inbox()] == [sent]
 
